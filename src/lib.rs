@@ -1,1 +1,20 @@
-//! loggia
+//! loggia: an HPC test harness. YAML test suites are loaded and resolved ([`config`],
+//! [`resolve`], [`expr`]), become test runs on disk ([`run`]), are handed to scheduler plugins
+//! (crate `loggia_sched`), run inside their allocation by `loggia _run`, and end as results
+//! ([`results`]) for people and CI. [`cli`] is the command line.
+
+pub mod cli;
+pub mod config;
+pub mod exit;
+pub mod expr;
+pub mod fsutil;
+mod plugins;
+pub mod resolve;
+pub mod results;
+pub mod run;
+pub mod schedvars;
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    cli::main()
+}

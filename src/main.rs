@@ -1,1 +1,5 @@
-fn main() {}
+//! The `loggia` executable: all logic lives in the library.
+
+fn main() {
+    std::process::exit(loggia::main());
+}

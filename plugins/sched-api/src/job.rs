@@ -37,7 +37,10 @@ pub enum JobState {
 
 impl JobState {
     pub fn is_terminal(self) -> bool {
-        matches!(self, JobState::Completed | JobState::Failed | JobState::Cancelled)
+        matches!(
+            self,
+            JobState::Completed | JobState::Failed | JobState::Cancelled
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -173,7 +176,10 @@ mod tests {
     #[test]
     fn status_json_uses_spec_names() {
         let s = JobStatus::new(JobState::Completed, "COMPLETED", StatusSource::ExitRecord)
-            .with_exit(ExitInfo { exit_code: Some(0), ..Default::default() });
+            .with_exit(ExitInfo {
+                exit_code: Some(0),
+                ..Default::default()
+            });
         let j = serde_json::to_value(&s).unwrap();
         assert_eq!(j["state"], "completed");
         assert_eq!(j["source"], "exit_record");

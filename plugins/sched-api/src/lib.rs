@@ -10,15 +10,18 @@
 //! section), [`scheduler`] (the traits), [`registry`] (plugin lookup), [`runner`] (the one
 //! command runner), [`schema`] (plugin subsection schemas).
 
+pub mod advanced;
 pub mod error;
+pub mod hostlist;
 pub mod job;
 pub mod kickoff;
+pub mod natural;
 pub mod node;
 pub mod registry;
 pub mod runner;
 pub mod schedule;
-pub mod schema;
 pub mod scheduler;
+pub mod schema;
 pub mod settings;
 pub mod text;
 
@@ -29,8 +32,8 @@ pub use node::NodeInfo;
 pub use registry::{registry, Registry, SchedulerRegistration, Tier};
 pub use runner::{Cmd, CmdError, CmdOutput, CommandRunner, SystemRunner};
 pub use schedule::ScheduleConfig;
-pub use schema::{KeySpec, PluginSchema};
 pub use scheduler::{AdvancedScheduler, Availability, Context, Scheduler};
+pub use schema::{KeySpec, PluginSchema};
 pub use settings::SchedSettings;
 
 /// Re-exported so plugin crates can `inventory::submit!` without naming the crate themselves.

@@ -39,6 +39,11 @@ pub struct NodeInfo {
 impl NodeInfo {
     /// A node that is up and available, with nothing else known.
     pub fn named(name: impl Into<String>) -> Self {
-        NodeInfo { name: name.into(), up: true, available: true, ..Default::default() }
+        NodeInfo {
+            name: name.into(),
+            up: true,
+            available: true,
+            ..Default::default()
+        }
     }
 }

@@ -2,8 +2,8 @@
 //! [`SchedulerRegistration`]; [`registry`] collects them once into a name-sorted map.
 //! `inventory`'s iteration order is unspecified, so nothing here depends on it.
 
-use crate::schema::PluginSchema;
 use crate::scheduler::Scheduler;
+use crate::schema::PluginSchema;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -21,6 +21,15 @@ pub struct SchedulerRegistration {
     pub tier: Tier,
     pub plugin: &'static dyn Scheduler,
     pub config_schema: fn() -> PluginSchema,
+}
+
+impl std::fmt::Debug for SchedulerRegistration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchedulerRegistration")
+            .field("name", &self.name)
+            .field("tier", &self.tier)
+            .finish_non_exhaustive()
+    }
 }
 
 inventory::collect!(SchedulerRegistration);
@@ -65,11 +74,14 @@ impl Registry {
     }
 
     pub fn get(&self, name: &str) -> Result<&'static SchedulerRegistration, UnknownScheduler> {
-        self.by_name.get(name).copied().ok_or_else(|| UnknownScheduler {
-            name: name.to_string(),
-            available: self.names().iter().map(|s| s.to_string()).collect(),
-            suggestion: crate::text::did_you_mean(name, self.names()).map(str::to_string),
-        })
+        self.by_name
+            .get(name)
+            .copied()
+            .ok_or_else(|| UnknownScheduler {
+                name: name.to_string(),
+                available: self.names().iter().map(|s| s.to_string()).collect(),
+                suggestion: crate::text::did_you_mean(name, self.names()).map(str::to_string),
+            })
     }
 }
 
@@ -80,10 +92,12 @@ impl Registry {
 /// lists the registered plugins.
 pub fn registry() -> &'static Registry {
     static REG: OnceLock<Registry> = OnceLock::new();
-    REG.get_or_init(|| match Registry::build(inventory::iter::<SchedulerRegistration>) {
-        Ok(r) => r,
-        Err(e) => panic!("{e}"),
-    })
+    REG.get_or_init(
+        || match Registry::build(inventory::iter::<SchedulerRegistration>) {
+            Ok(r) => r,
+            Err(e) => panic!("{e}"),
+        },
+    )
 }
 
 #[cfg(test)]

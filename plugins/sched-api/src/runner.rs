@@ -149,8 +149,15 @@ impl CommandRunner for SystemRunner {
             });
         };
         let mut c = Command::new(prog);
-        c.args(args).process_group(0).stdout(Stdio::piped()).stderr(Stdio::piped());
-        c.stdin(if cmd.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        c.args(args)
+            .process_group(0)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c.stdin(if cmd.stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         if let Some(d) = &cmd.cwd {
             c.current_dir(d);
         }
@@ -166,7 +173,10 @@ impl CommandRunner for SystemRunner {
             c.env(k, v);
         }
         let start = Instant::now();
-        let mut child = c.spawn().map_err(|source| CmdError::Spawn { argv: argv.clone(), source })?;
+        let mut child = c.spawn().map_err(|source| CmdError::Spawn {
+            argv: argv.clone(),
+            source,
+        })?;
         let pid = child.id() as i32;
         if let (Some(data), Some(mut sin)) = (cmd.stdin.clone(), child.stdin.take()) {
             std::thread::spawn(move || {
@@ -181,7 +191,10 @@ impl CommandRunner for SystemRunner {
             let _ = tx.send(child.wait());
         });
         let status = match rx.recv_timeout(cmd.timeout) {
-            Ok(s) => s.map_err(|source| CmdError::Io { argv: argv.clone(), source })?,
+            Ok(s) => s.map_err(|source| CmdError::Io {
+                argv: argv.clone(),
+                source,
+            })?,
             Err(_) => {
                 kill_group(pid, &rx);
                 let stderr = err_h
@@ -257,7 +270,9 @@ mod tests {
 
     #[test]
     fn missing_program_is_a_spawn_error() {
-        let err = SystemRunner.run(&Cmd::new(["/nonexistent/prog"])).unwrap_err();
+        let err = SystemRunner
+            .run(&Cmd::new(["/nonexistent/prog"]))
+            .unwrap_err();
         assert!(matches!(err, CmdError::Spawn { .. }));
         assert!(err.to_string().contains("/nonexistent/prog"));
     }

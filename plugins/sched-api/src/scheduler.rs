@@ -160,4 +160,19 @@ pub trait AdvancedScheduler: Scheduler {
     ) -> Option<String> {
         None
     }
+
+    /// Replaces the default node picker of §3.8 when it returns `Some`: `count` distinct
+    /// names of `chunk` that contain `include`. `uses` counts earlier picks per chunk node in
+    /// this `schedule_tests` call. Default: `None` (use the picker).
+    fn node_select(
+        &self,
+        _cx: &Context,
+        _cfg: &ScheduleConfig,
+        _chunk: &[&NodeInfo],
+        _count: u64,
+        _include: &[String],
+        _uses: &BTreeMap<String, u64>,
+    ) -> Option<Result<Vec<String>, SchedError>> {
+        None
+    }
 }

@@ -3,6 +3,20 @@
 //!
 //! Exact arithmetic (C4): percentages are [`Ratio`]s, never floats. Memory is bytes, durations
 //! are whole seconds.
+//!
+//! Submodules: [`grammar`] (the value grammars of §0.1), [`validate`] (raw section → config, with
+//! every error collected), [`pattern`] (whole-value regexes for plugin schemas); plugin
+//! subsections are checked by `plugin.rs`.
+
+pub mod grammar;
+pub mod pattern;
+mod plugin;
+pub mod validate;
+
+pub use plugin::plugin_defaults;
+pub use validate::{
+    allocation_keys, validate, validate_for, KeyError, KeyWarning, Validated, MPIRUN_OBJECTS,
+};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -49,7 +63,7 @@ pub enum NodeCount {
     Fraction(Ratio),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ShareMode {
     No,
@@ -58,7 +72,7 @@ pub enum ShareMode {
     Max,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum NodeState {
     #[default]
@@ -66,7 +80,7 @@ pub enum NodeState {
     Available,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NodeSelection {
     #[default]
@@ -76,7 +90,7 @@ pub enum NodeSelection {
     RandDist,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChunkExtra {
     #[default]
@@ -102,7 +116,11 @@ pub struct ClusterInfo {
 
 impl Default for ClusterInfo {
     fn default() -> Self {
-        ClusterInfo { node_count: 1, cpus: 4, mem: 4 * 1024 * 1024 * 1024 }
+        ClusterInfo {
+            node_count: 1,
+            cpus: 4,
+            mem: 4 * 1024 * 1024 * 1024,
+        }
     }
 }
 

@@ -1,0 +1,281 @@
+//! Chunking (SCHEDULING.md §3.6): splitting a filtered node list into chunks of `k` nodes with
+//! the four node-selection methods and the backfill/discard rule, plus the per-invocation
+//! [`ChunkCache`] that makes every test with the same chunk key see identical chunks and numbers
+//! the distinct filtered lists (`sched.node_list_id`).
+//!
+//! Cost: O(N log N) per chunk key. The remaining list is an order-statistics set
+//! ([`AliveSet`]), so selecting and removing a chunk's `m` nodes costs O(m log N), never O(N).
+//!
+//! Randomness: one [`Rng`] stream per chunk key, `Rng::for_stream(seed, key_hash)`, where
+//! `key_hash` is the stable hash (see `rng.rs`) of: the text `loggia-chunks-v1`, the filtered
+//! names (count, then each), `k`, the selection method (0 contiguous, 1 random, 2 distributed,
+//! 3 rand_dist), the extra mode (0 backfill, 1 discard) and the include names (count, then
+//! each). Names rather than positions are hashed so that the same filtered list gives the same
+//! chunks under the same seed in any invocation. Draws are consumed chunk by chunk in order:
+//! `random` picks an `m`-subset by Floyd's algorithm (`for j in len−m..len: t = below(j+1);
+//! take j if t was taken, else t`); `rand_dist` draws `r_i = below(s)` for `i = 0..m`.
+
+use super::fenwick::AliveSet;
+use super::inventory::{Inventory, NodeIds};
+use super::rng::{Rng, StableHasher};
+use crate::schedule::{ChunkExtra, NodeCount, NodeSelection, ScheduleConfig};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// The resolved chunk size `k` for `n` filtered nodes: `N` without chunking, `n` for a count,
+/// `max(floor(p·N/q), 1)` for a fraction; never above `N`.
+pub fn chunk_size(cfg: &ScheduleConfig, n: u64) -> u64 {
+    let k = match cfg.chunking.size {
+        None => n,
+        Some(NodeCount::Count(c)) => c,
+        Some(NodeCount::Fraction(r)) => r.floor_of(n).max(1),
+    };
+    k.min(n)
+}
+
+/// One chunk: its nodes and the facts chunk selection needs, computed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// Inventory positions, natural order.
+    pub nodes: NodeIds,
+    /// Stable hash of the chunk's node names (recorded in job `info`, used by `fewest_jobs`).
+    pub fingerprint: u64,
+    /// Σ `mem_free` of the chunk's nodes, bytes (nodes without it count 0). Every chunk node
+    /// passed the filter's `up` step, so all of them count.
+    pub free_mem: u128,
+    /// Smallest `cpus` among the chunk's nodes that report it.
+    pub min_cpus: Option<u32>,
+}
+
+/// What identifies a chunk list within one invocation (§3.6 `key`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChunkKey {
+    /// Index of the filtered list in the invocation's table ([`ChunkCache::list_id`]).
+    pub list_id: usize,
+    pub k: u64,
+    pub selection: NodeSelection,
+    pub extra: ChunkExtra,
+    /// Include nodes that are in the filtered list, inventory positions ascending.
+    pub include: Vec<u32>,
+}
+
+/// The chunks of one chunk key. Chunk identity is `(id, index)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkSet {
+    /// Number of this key in the invocation (order of first use).
+    pub id: usize,
+    pub key: ChunkKey,
+    /// Chunk index = position.
+    pub chunks: Vec<Chunk>,
+    /// Stable hash of the whole chunk list (names the `round_robin` counter).
+    pub fingerprint: u64,
+}
+
+/// Per-invocation tables: distinct filtered lists and chunk sets by key. Owned by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct ChunkCache {
+    seed: u64,
+    list_ids: HashMap<NodeIds, usize>,
+    lists: Vec<NodeIds>,
+    sets: HashMap<ChunkKey, Arc<ChunkSet>>,
+}
+
+impl ChunkCache {
+    /// A fresh cache for one invocation using the chunking seed `seed`.
+    pub fn new(seed: u64) -> ChunkCache {
+        ChunkCache {
+            seed,
+            ..Default::default()
+        }
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The index of `filtered` in this invocation's table of distinct filtered lists (first
+    /// = 0), adding it when new.
+    pub fn list_id(&mut self, filtered: &NodeIds) -> usize {
+        if let Some(&id) = self.list_ids.get(filtered) {
+            return id;
+        }
+        let id = self.lists.len();
+        self.lists.push(filtered.clone());
+        self.list_ids.insert(filtered.clone(), id);
+        id
+    }
+
+    /// The chunks of `filtered` under `cfg`, computed once per chunk key.
+    pub fn chunks(
+        &mut self,
+        inv: &Inventory,
+        filtered: &NodeIds,
+        cfg: &ScheduleConfig,
+    ) -> Arc<ChunkSet> {
+        let list_id = self.list_id(filtered);
+        let k = chunk_size(cfg, filtered.len() as u64);
+        let include: Vec<u32> = inv
+            .ids_of(&cfg.include_nodes)
+            .into_iter()
+            .filter(|i| filtered.binary_search(i).is_ok())
+            .collect();
+        let key = ChunkKey {
+            list_id,
+            k,
+            selection: cfg.chunking.node_selection,
+            extra: cfg.chunking.extra,
+            include,
+        };
+        if let Some(set) = self.sets.get(&key) {
+            return set.clone();
+        }
+        let lists = make_chunks(inv, filtered, &key, self.seed);
+        let chunks: Vec<Chunk> = lists.into_iter().map(|ids| describe(inv, ids)).collect();
+        let mut h = StableHasher::new();
+        h.u64(chunks.len() as u64);
+        for c in &chunks {
+            h.u64(c.nodes.len() as u64).u64(c.fingerprint);
+        }
+        let set = Arc::new(ChunkSet {
+            id: self.sets.len(),
+            key: key.clone(),
+            chunks,
+            fingerprint: h.finish(),
+        });
+        self.sets.insert(key, set.clone());
+        set
+    }
+}
+
+/// Stable hash of a node-name list (the chunk fingerprint of §3.7).
+pub fn names_fingerprint<'a>(names: impl IntoIterator<Item = &'a str>) -> u64 {
+    let mut h = StableHasher::new();
+    for n in names {
+        h.str(n);
+    }
+    h.finish()
+}
+
+fn describe(inv: &Inventory, ids: Vec<u32>) -> Chunk {
+    let fingerprint = names_fingerprint(ids.iter().map(|&i| inv.name(i)));
+    let free_mem = ids
+        .iter()
+        .map(|&i| u128::from(inv.node(i).mem_free.unwrap_or(0)))
+        .sum();
+    let min_cpus = ids.iter().filter_map(|&i| inv.node(i).cpus).min();
+    Chunk {
+        nodes: ids.into(),
+        fingerprint,
+        free_mem,
+        min_cpus,
+    }
+}
+
+fn key_hash(inv: &Inventory, filtered: &[u32], key: &ChunkKey) -> u64 {
+    let mut h = StableHasher::new();
+    h.str("loggia-chunks-v1").u64(filtered.len() as u64);
+    for &i in filtered {
+        h.str(inv.name(i));
+    }
+    let sel = match key.selection {
+        NodeSelection::Contiguous => 0,
+        NodeSelection::Random => 1,
+        NodeSelection::Distributed => 2,
+        NodeSelection::RandDist => 3,
+    };
+    let extra = match key.extra {
+        ChunkExtra::Backfill => 0,
+        ChunkExtra::Discard => 1,
+    };
+    h.u64(key.k)
+        .u64(sel)
+        .u64(extra)
+        .u64(key.include.len() as u64);
+    for &i in &key.include {
+        h.str(inv.name(i));
+    }
+    h.finish()
+}
+
+/// Ranks (0-based, ascending, distinct) of the `m` nodes picked from a remaining list of
+/// length `len ≥ m`.
+fn pick_ranks(sel: NodeSelection, len: usize, m: usize, rng: &mut Option<Rng>) -> Vec<usize> {
+    let s = len / m.max(1);
+    let mut ranks: Vec<usize> = match (sel, rng.as_mut()) {
+        (NodeSelection::Distributed, _) => (0..m).map(|i| i * s).collect(),
+        (NodeSelection::RandDist, Some(r)) => {
+            (0..m).map(|i| i * s + r.below(s as u64) as usize).collect()
+        }
+        (NodeSelection::Random, Some(r)) => {
+            let mut taken = HashSet::with_capacity(m);
+            for j in (len - m)..len {
+                let t = r.below(j as u64 + 1) as usize;
+                if !taken.insert(t) {
+                    taken.insert(j);
+                }
+            }
+            taken.into_iter().collect()
+        }
+        _ => (0..m).collect(),
+    };
+    ranks.sort_unstable();
+    ranks
+}
+
+/// The chunk lists of §3.6 for `filtered` (inventory positions, natural order).
+pub(crate) fn make_chunks(
+    inv: &Inventory,
+    filtered: &[u32],
+    key: &ChunkKey,
+    seed: u64,
+) -> Vec<Vec<u32>> {
+    if filtered.is_empty() {
+        return vec![Vec::new()];
+    }
+    let inc = &key.include;
+    let inc_set: HashSet<u32> = inc.iter().copied().collect();
+    let pool: Vec<u32> = filtered
+        .iter()
+        .copied()
+        .filter(|i| !inc_set.contains(i))
+        .collect();
+    let k = usize::try_from(key.k).unwrap_or(usize::MAX);
+    if k <= inc.len() {
+        return vec![inc.clone()];
+    }
+    let m = k - inc.len();
+    let full = pool.len() / m;
+    let mut rng = matches!(
+        key.selection,
+        NodeSelection::Random | NodeSelection::RandDist
+    )
+    .then(|| Rng::for_stream(seed, key_hash(inv, filtered, key)));
+    let mut alive = AliveSet::full(pool.len());
+    let mut out = Vec::with_capacity(full + 1);
+    let mut last: Vec<usize> = Vec::new();
+    for _ in 0..full {
+        let ranks = pick_ranks(key.selection, alive.len(), m, &mut rng);
+        let positions: Vec<usize> = ranks.iter().filter_map(|&r| alive.kth(r)).collect();
+        for &p in &positions {
+            alive.remove(p);
+        }
+        out.push(merged(inc, positions.iter().map(|&p| pool[p])));
+        last = positions;
+    }
+    if alive.len() > 0 && key.extra == ChunkExtra::Backfill {
+        let rest = alive.remaining();
+        let pad = last.iter().take(m - rest.len());
+        out.push(merged(inc, rest.iter().chain(pad).map(|&p| pool[p])));
+    }
+    out
+}
+
+fn merged(inc: &[u32], picked: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut v: Vec<u32> = inc.iter().copied().chain(picked).collect();
+    v.sort_unstable();
+    v
+}
+
+#[cfg(test)]
+#[path = "chunk_tests.rs"]
+mod tests;

@@ -1,0 +1,253 @@
+//! Node classification from native state tokens (SCHEDULING.md §3.2): Slurm `State=` strings
+//! parsed into a base state plus flags (suffix characters become flags), PBS comma-separated
+//! state tokens, and the state-set rule shared by both: a node is *up* iff its base state and
+//! **every** flag are in the up set, *available* iff it is also up and all are in the avail set.
+//! The sets grow by `reserved_states` when the test asks for a reservation.
+
+use crate::schedule::ScheduleConfig;
+
+/// Slurm state suffix characters and the flag each one stands for.
+const SLURM_SUFFIXES: [(char, &str); 9] = [
+    ('*', "NOT_RESPONDING"),
+    ('~', "POWERED_DOWN"),
+    ('#', "POWERING_UP"),
+    ('%', "POWERING_DOWN"),
+    ('$', "MAINTENANCE"),
+    ('@', "REBOOT_REQUESTED"),
+    ('!', "POWER_DOWN"),
+    ('^', "REBOOT_ISSUED"),
+    ('-', "PLANNED"),
+];
+
+/// `"IDLE+DRAIN"` → `("IDLE", ["DRAIN"])`; `"DOWN*"` → `("DOWN", ["NOT_RESPONDING"])`.
+/// Upper-cased; flags de-duplicated keeping the first; empty `+` tokens dropped.
+pub fn parse_slurm_state(s: &str) -> (String, Vec<String>) {
+    let mut tokens = s.trim().split('+');
+    let mut base = tokens.next().unwrap_or("").trim().to_ascii_uppercase();
+    let mut flags: Vec<String> = tokens
+        .map(|t| t.trim().to_ascii_uppercase())
+        .filter(|t| !t.is_empty())
+        .collect();
+    while let Some(c) = base.chars().last() {
+        let Some((_, flag)) = SLURM_SUFFIXES.iter().find(|(ch, _)| *ch == c) else {
+            break;
+        };
+        base.pop();
+        flags.push((*flag).to_string());
+    }
+    let mut unique: Vec<String> = Vec::with_capacity(flags.len());
+    for f in flags {
+        if !unique.contains(&f) {
+            unique.push(f);
+        }
+    }
+    (base, unique)
+}
+
+/// PBS `state` → lower-cased, trimmed comma tokens (no suffix characters), first = base.
+pub fn parse_pbs_state(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|t| t.trim().to_ascii_lowercase())
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// How state names are normalised before comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateCase {
+    /// Slurm.
+    Upper,
+    /// PBS.
+    Lower,
+}
+
+impl StateCase {
+    fn apply(self, s: &str) -> String {
+        match self {
+            StateCase::Upper => s.to_ascii_uppercase(),
+            StateCase::Lower => s.to_ascii_lowercase(),
+        }
+    }
+}
+
+/// The up and avail state sets of a test, normalised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateSets {
+    pub up: Vec<String>,
+    pub avail: Vec<String>,
+}
+
+impl StateSets {
+    /// From `schedule.<plugin>.up_states`, `avail_states` and (when `schedule.reservation` is
+    /// set) `reserved_states`. The plugin's subsection must carry its defaults
+    /// ([`crate::schedule::validate_for`] fills them for the test's scheduler).
+    pub fn from_config(cfg: &ScheduleConfig, plugin: &str, case: StateCase) -> StateSets {
+        let list = |k: &str| -> Vec<String> {
+            cfg.plugin_list(plugin, k)
+                .iter()
+                .map(|s| case.apply(s))
+                .collect()
+        };
+        let mut up = list("up_states");
+        let mut avail = list("avail_states");
+        if cfg.reservation.is_some() {
+            let reserved = list("reserved_states");
+            up.extend(reserved.iter().cloned());
+            avail.extend(reserved);
+        }
+        StateSets { up, avail }
+    }
+
+    /// `(up, available)` of a node whose state tokens are `states` (base first). A node
+    /// without states is neither.
+    pub fn classify(&self, states: &[String]) -> (bool, bool) {
+        if states.first().is_none_or(|s| s.is_empty()) {
+            return (false, false);
+        }
+        // The sets are normalised to one case, so a case-insensitive test equals comparing
+        // normalised names, without allocating per node.
+        let within = |set: &[String]| {
+            states
+                .iter()
+                .all(|s| set.iter().any(|x| x.eq_ignore_ascii_case(s)))
+        };
+        let up = within(&self.up);
+        (up, up && within(&self.avail))
+    }
+}
+
+/// Convenience for plugins: classify `states` under `cfg`'s sets for `plugin`.
+pub fn classify_states(
+    cfg: &ScheduleConfig,
+    plugin: &str,
+    case: StateCase,
+    states: &[String],
+) -> (bool, bool) {
+    StateSets::from_config(cfg, plugin, case).classify(states)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::PluginValue;
+
+    fn strs(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn slurm_cfg(reservation: bool) -> ScheduleConfig {
+        let mut c = ScheduleConfig::default();
+        let mut m = std::collections::BTreeMap::new();
+        let up = [
+            "IDLE",
+            "ALLOCATED",
+            "MIXED",
+            "COMPLETING",
+            "PLANNED",
+            "MAINTENANCE",
+            "MAINT",
+        ];
+        m.insert("up_states".into(), PluginValue::List(strs(&up)));
+        let avail = ["idle", "PLANNED", "MAINTENANCE", "MAINT"];
+        m.insert("avail_states".into(), PluginValue::List(strs(&avail)));
+        m.insert(
+            "reserved_states".into(),
+            PluginValue::List(strs(&["RESERVED"])),
+        );
+        c.plugins.insert("slurm".into(), m);
+        if reservation {
+            c.reservation = Some("r1".into());
+        }
+        c
+    }
+
+    fn slurm(cfg: &ScheduleConfig, state: &str) -> (bool, bool) {
+        let (base, flags) = parse_slurm_state(state);
+        let mut states = vec![base];
+        states.extend(flags);
+        classify_states(cfg, "slurm", StateCase::Upper, &states)
+    }
+
+    #[test]
+    fn parses_flags_and_suffixes() {
+        assert_eq!(
+            parse_slurm_state("IDLE+DRAIN"),
+            ("IDLE".into(), strs(&["DRAIN"]))
+        );
+        assert_eq!(
+            parse_slurm_state("down*"),
+            ("DOWN".into(), strs(&["NOT_RESPONDING"]))
+        );
+        assert_eq!(
+            parse_slurm_state("IDLE*~+DRAIN+DRAIN"),
+            (
+                "IDLE".into(),
+                strs(&["DRAIN", "POWERED_DOWN", "NOT_RESPONDING"])
+            )
+        );
+        assert_eq!(
+            parse_slurm_state("MIXED-"),
+            ("MIXED".into(), strs(&["PLANNED"]))
+        );
+        for (c, f) in SLURM_SUFFIXES {
+            assert_eq!(
+                parse_slurm_state(&format!("IDLE{c}")),
+                ("IDLE".into(), strs(&[f]))
+            );
+        }
+        assert_eq!(parse_slurm_state("IDLE+"), ("IDLE".into(), vec![]));
+        assert_eq!(parse_slurm_state(""), (String::new(), vec![]));
+    }
+
+    #[test]
+    fn slurm_default_consequences() {
+        let c = slurm_cfg(false);
+        assert_eq!(slurm(&c, "IDLE"), (true, true));
+        assert_eq!(slurm(&c, "ALLOCATED"), (true, false));
+        assert_eq!(slurm(&c, "MIXED"), (true, false));
+        assert_eq!(slurm(&c, "MIXED+PLANNED"), (true, false));
+        assert_eq!(slurm(&c, "IDLE+PLANNED"), (true, true));
+        assert_eq!(slurm(&c, "IDLE+DRAIN"), (false, false));
+        assert_eq!(slurm(&c, "MIXED+DRAIN"), (false, false));
+        assert_eq!(slurm(&c, "DOWN"), (false, false));
+        assert_eq!(slurm(&c, "IDLE*"), (false, false));
+        assert_eq!(slurm(&c, "IDLE+RESERVED"), (false, false));
+        assert_eq!(
+            classify_states(&c, "slurm", StateCase::Upper, &[]),
+            (false, false)
+        );
+    }
+
+    #[test]
+    fn reservation_adds_reserved_states() {
+        let c = slurm_cfg(true);
+        assert_eq!(slurm(&c, "IDLE+RESERVED"), (true, true));
+        assert_eq!(slurm(&c, "RESERVED"), (true, true));
+    }
+
+    #[test]
+    fn pbs_tokens_lower_cased() {
+        assert_eq!(
+            parse_pbs_state("Free, job-busy,"),
+            strs(&["free", "job-busy"])
+        );
+        let mut c = ScheduleConfig::default();
+        let mut m = std::collections::BTreeMap::new();
+        let up = ["free", "job-busy", "job-exclusive", "busy"];
+        m.insert("up_states".into(), PluginValue::List(strs(&up)));
+        m.insert("avail_states".into(), PluginValue::List(strs(&["free"])));
+        m.insert(
+            "reserved_states".into(),
+            PluginValue::List(strs(&["resv-exclusive"])),
+        );
+        c.plugins.insert("pbs".into(), m);
+        let cl = |s: &str| classify_states(&c, "pbs", StateCase::Lower, &parse_pbs_state(s));
+        assert_eq!(cl("free"), (true, true));
+        assert_eq!(cl("job-busy"), (true, false));
+        assert_eq!(cl("free,offline"), (false, false));
+        assert_eq!(cl("resv-exclusive"), (false, false));
+        c.reservation = Some("R1".into());
+        let cl = |s: &str| classify_states(&c, "pbs", StateCase::Lower, &parse_pbs_state(s));
+        assert_eq!(cl("resv-exclusive"), (true, true));
+    }
+}

@@ -1,0 +1,177 @@
+//! Natural order of node names (SCHEDULING.md §0 rule C7), used for every node list, chunk and
+//! hostlist loggia produces.
+//!
+//! A name is split into maximal runs of ASCII digits and of non-digits, and the runs are compared
+//! pairwise: digit runs by numeric value of any length (ties: fewer leading zeros first), a digit
+//! run before a non-digit run, non-digit runs bytewise; when every compared run is equal the name
+//! with fewer runs comes first. So `cn2 < cn10 < cn010 < cnx`.
+//!
+//! Two names compare `Equal` only when they are byte-identical, so the order is total and
+//! `natural_sort_dedup` removes exactly the duplicates.
+
+use std::cmp::Ordering;
+
+/// Compares two node names by rule C7.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        match (i < a.len(), j < b.len()) {
+            (false, false) => return Ordering::Equal,
+            // Every compared run was equal: fewer runs first.
+            (false, true) => return Ordering::Less,
+            (true, false) => return Ordering::Greater,
+            (true, true) => {}
+        }
+        let ra = run_end(a, i);
+        let rb = run_end(b, j);
+        let (run_a, run_b) = (&a[i..ra], &b[j..rb]);
+        let ord = match (a[i].is_ascii_digit(), b[j].is_ascii_digit()) {
+            (true, true) => cmp_digit_runs(run_a, run_b),
+            (true, false) => Ordering::Less,
+            (false, true) => Ordering::Greater,
+            (false, false) => run_a.cmp(run_b),
+        };
+        if ord != Ordering::Equal {
+            return ord;
+        }
+        i = ra;
+        j = rb;
+    }
+}
+
+/// Sorts names by [`natural_cmp`], keeping equal names in their original order.
+pub fn natural_sort(v: &mut [String]) {
+    v.sort_by(|a, b| natural_cmp(a, b));
+}
+
+/// Sorts names by [`natural_cmp`] and removes exact duplicates.
+pub fn natural_sort_dedup(v: &mut Vec<String>) {
+    // Equal under natural_cmp means byte-identical, so an unstable sort loses nothing.
+    v.sort_unstable_by(|a, b| natural_cmp(a, b));
+    v.dedup();
+}
+
+/// End (exclusive) of the digit or non-digit run starting at `start`.
+fn run_end(s: &[u8], start: usize) -> usize {
+    let digit = s[start].is_ascii_digit();
+    s[start..]
+        .iter()
+        .position(|c| c.is_ascii_digit() != digit)
+        .map_or(s.len(), |n| start + n)
+}
+
+/// Numeric comparison of two digit runs of any length, then fewer leading zeros first.
+fn cmp_digit_runs(a: &[u8], b: &[u8]) -> Ordering {
+    let sa = strip_zeros(a);
+    let sb = strip_zeros(b);
+    sa.len()
+        .cmp(&sb.len())
+        .then_with(|| sa.cmp(sb))
+        .then_with(|| a.len().cmp(&b.len()))
+}
+
+fn strip_zeros(d: &[u8]) -> &[u8] {
+    let zeros = d.iter().take_while(|&&c| c == b'0').count();
+    &d[zeros..]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cmp::Ordering::{Equal, Greater, Less};
+
+    fn sorted(names: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+        natural_sort(&mut v);
+        v
+    }
+
+    #[test]
+    fn spec_example_order() {
+        assert_eq!(
+            sorted(&["cnx", "cn010", "cn10", "cn2"]),
+            ["cn2", "cn10", "cn010", "cnx"]
+        );
+        assert_eq!(natural_cmp("cn2", "cn10"), Less);
+        assert_eq!(natural_cmp("cn10", "cn010"), Less);
+        assert_eq!(natural_cmp("cn010", "cnx"), Less);
+    }
+
+    #[test]
+    fn leading_zero_ties_fewer_zeros_first() {
+        assert_eq!(natural_cmp("n1", "n01"), Less);
+        assert_eq!(natural_cmp("n001", "n01"), Greater);
+        assert_eq!(natural_cmp("n0", "n00"), Less);
+        assert_eq!(
+            sorted(&["n001", "n1", "n01", "n2"]),
+            ["n1", "n01", "n001", "n2"]
+        );
+        // The value decides before the padding does.
+        assert_eq!(natural_cmp("n002", "n1"), Greater);
+    }
+
+    #[test]
+    fn digit_run_sorts_before_non_digit_run() {
+        assert_eq!(natural_cmp("cn1", "cnx"), Less);
+        assert_eq!(natural_cmp("9", "a"), Less);
+        assert_eq!(natural_cmp("cn-1", "cn1"), Greater);
+        assert_eq!(natural_cmp("r1c2", "r1cx"), Less);
+    }
+
+    #[test]
+    fn non_digit_runs_compare_bytewise() {
+        assert_eq!(natural_cmp("A1", "a1"), Less);
+        assert_eq!(natural_cmp("a-1", "a.1"), Less);
+        assert_eq!(natural_cmp("a.1", "a_1"), Less);
+        // A run that is a prefix of the other run is smaller.
+        assert_eq!(natural_cmp("a1", "a-1"), Less);
+        assert_eq!(natural_cmp("ü1", "u1"), Greater);
+    }
+
+    #[test]
+    fn fewer_runs_first_when_compared_runs_are_equal() {
+        assert_eq!(natural_cmp("cn", "cn1"), Less);
+        assert_eq!(natural_cmp("cn1", "cn1x"), Less);
+        assert_eq!(natural_cmp("r1c1", "r1"), Greater);
+        assert_eq!(natural_cmp("", "a"), Less);
+        assert_eq!(natural_cmp("", ""), Equal);
+    }
+
+    #[test]
+    fn digit_runs_of_any_length() {
+        let big = "n123456789012345678901234567890123456789012345";
+        let bigger = "n123456789012345678901234567890123456789012346";
+        assert_eq!(natural_cmp(big, bigger), Less);
+        assert_eq!(
+            natural_cmp("n99999999999999999999999", "n100000000000000000000000"),
+            Less
+        );
+        assert_eq!(natural_cmp("n0000000000000000000000001", "n2"), Less);
+    }
+
+    #[test]
+    fn equal_only_when_identical() {
+        assert_eq!(natural_cmp("cn01", "cn01"), Equal);
+        assert_ne!(natural_cmp("cn01", "cn1"), Equal);
+        assert_ne!(natural_cmp("x0", "x00"), Equal);
+    }
+
+    #[test]
+    fn multi_run_names() {
+        assert_eq!(
+            sorted(&["r2c1", "r10c1", "r1c10", "r1c2", "r1c1"]),
+            ["r1c1", "r1c2", "r1c10", "r2c1", "r10c1"]
+        );
+    }
+
+    #[test]
+    fn sort_is_stable_and_dedup_removes_exact_duplicates() {
+        let mut v: Vec<String> = ["cn10", "cn2", "cn02", "cn2", "login", "cn10"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        natural_sort_dedup(&mut v);
+        assert_eq!(v, ["cn2", "cn02", "cn10", "login"]);
+    }
+}

@@ -1,0 +1,4 @@
+argv: ["sbatch","--parsable","--partition=nosuch","--wrap","true"]
+situation: unknown partition
+exit: 1
+seconds: 0.024

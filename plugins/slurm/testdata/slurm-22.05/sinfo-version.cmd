@@ -1,0 +1,4 @@
+argv: ["sinfo","--version"]
+situation: any
+exit: 0
+seconds: 0.002

@@ -1,0 +1,117 @@
+//! `loggia run`: resolve requests, create, build and kick off tests; with `-w`, wait for them.
+
+use super::output::{self, Progress};
+use crate::exit::Exit;
+use crate::resolve::proto::{self, Options};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Test requests: suite, suite.test, suite.test.subtitle (globs allowed), N*request, or a suite file.
+    #[arg(required = true)]
+    requests: Vec<String>,
+    /// Wait for the tests to complete and report their results.
+    #[arg(short, long)]
+    wait: bool,
+    /// Host config to use (default: sys.sys_name).
+    #[arg(short = 'H', long)]
+    host: Option<String>,
+    /// OS config to use (default: <os id>-<version>).
+    #[arg(short = 'o', long)]
+    os: Option<String>,
+    /// Mode configs to apply, in order.
+    #[arg(short = 'm', long = "mode")]
+    modes: Vec<String>,
+    /// Overrides `key=value` applied last (e.g. -c run.timeout=60).
+    #[arg(short = 'c', value_name = "KEY=VALUE")]
+    overrides: Vec<String>,
+    /// With --wait: write a JUnit XML report here.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<std::path::PathBuf>,
+    /// With --wait: give up waiting after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    timeout: Option<f64>,
+}
+
+pub fn run(a: Args) -> Result<Exit, Exit> {
+    let site = super::load_site()?;
+    let opts = Options {
+        host: a.host,
+        os: a.os,
+        modes: a.modes,
+        overrides: a.overrides,
+    };
+    let env = proto::Env::new(&site, &opts);
+    let protos = match proto::resolve_requests(&env, &a.requests) {
+        Ok(p) => p,
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("{}", e.render());
+            }
+            if errs.len() > 1 {
+                eprintln!("{} errors", errs.len());
+            }
+            return Err(Exit::ConfigError);
+        }
+    };
+    let user = crate::resolve::facts::pav_vars(0.0, &Default::default())
+        .get("user")
+        .and_then(|f| match f {
+            crate::resolve::facts::Fact::Str(s) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let started = match crate::run::start(&site, &protos, &user) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(Exit::InternalError);
+        }
+    };
+    for (name, why) in &started.skipped {
+        eprintln!("skipped {name}: {why}");
+    }
+    for f in &started.failures {
+        eprintln!("error: {f}");
+    }
+    let n = started.tests.len();
+    let first = started
+        .tests
+        .first()
+        .map(|t| t.full_id())
+        .unwrap_or_default();
+    let last = started
+        .tests
+        .last()
+        .map(|t| t.full_id())
+        .unwrap_or_default();
+    if n > 0 {
+        eprintln!(
+            "created {n} test run(s) ({first}{})",
+            if n > 1 {
+                format!(" … {last}")
+            } else {
+                String::new()
+            }
+        );
+    }
+    if !a.wait {
+        return Ok(if started.failures.is_empty() {
+            Exit::Success
+        } else {
+            Exit::SchedulerError
+        });
+    }
+    let mut rep = Progress::new().quiet_passes(n > 20);
+    let timeout = a.timeout.map(std::time::Duration::from_secs_f64);
+    let tally = crate::run::watch::wait(&site, &started.tests, &mut rep, timeout);
+    eprintln!("{}", output::summary(&tally, n));
+    if let Some(path) = &a.junit {
+        super::results::write_junit(path, &started.tests)?;
+    }
+    let e = output::exit_for(&tally);
+    Ok(if e == Exit::Success && !started.failures.is_empty() {
+        Exit::SchedulerError
+    } else {
+        e
+    })
+}

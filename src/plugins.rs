@@ -1,0 +1,4 @@
+//! Names every linked scheduler plugin crate, so the linker keeps their `inventory`
+//! registrations (a crate nothing names is dropped, and its plugin silently missing).
+
+use loggia_sched_raw as _;

@@ -1,0 +1,447 @@
+//! Resolving requests into *proto tests* (CONFIG.md §1.3): layering, inheritance, modes and
+//! overrides on located trees, then per test: variables, permutations, `schedule:` validation,
+//! the scheduler's initial `sched.*` variables, string resolution and `only_if`/`not_if`.
+
+use super::request::{self, Request};
+use super::strings;
+use super::vars::{parse_variables, Item, VarSets};
+use crate::config::site::Site;
+use crate::config::suite::{self, RawTest};
+use crate::config::test::TestConfig;
+use crate::config::yaml::{self, ConfigError, Node, NodeKind, Span};
+use crate::expr::{Resolver, Template};
+use loggia_sched::schedule::RawValue;
+use loggia_sched::{ScheduleConfig, SchedulerRegistration};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Layering options of one invocation (`-H`, `-o`, `-m`, `-c`).
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub host: Option<String>,
+    pub os: Option<String>,
+    pub modes: Vec<String>,
+    pub overrides: Vec<String>,
+}
+
+/// A fully resolved test, ready to become a test run.
+#[derive(Debug)]
+pub struct ProtoTest {
+    pub suite: String,
+    pub name: String,
+    pub subtitle: Option<String>,
+    pub cfg_label: String,
+    pub suite_path: PathBuf,
+    /// The resolved tree; strings at `deferred` paths are still as written.
+    pub node: Node,
+    pub cfg: TestConfig,
+    pub deferred: Vec<String>,
+    pub scheduler: &'static SchedulerRegistration,
+    pub schedule: ScheduleConfig,
+    pub vars: VarSets,
+    /// `{variable: value}` of the permutation variables.
+    pub permute_values: BTreeMap<String, String>,
+    /// Why `only_if`/`not_if` skip this test.
+    pub skip_reason: Option<String>,
+}
+
+impl ProtoTest {
+    pub fn full_name(&self) -> String {
+        match &self.subtitle {
+            Some(s) if !s.is_empty() => format!("{}.{}.{s}", self.suite, self.name),
+            _ => format!("{}.{}", self.suite, self.name),
+        }
+    }
+}
+
+/// Everything that is the same for all tests of one invocation.
+pub struct Env<'a> {
+    pub site: &'a Site,
+    pub opts: &'a Options,
+    pub sys: BTreeMap<String, super::facts::Fact>,
+    pub pav: BTreeMap<String, super::facts::Fact>,
+}
+
+impl<'a> Env<'a> {
+    pub fn new(site: &'a Site, opts: &'a Options) -> Self {
+        Env {
+            site,
+            opts,
+            sys: super::facts::sys_vars(&site.sys_vars),
+            pav: super::facts::pav_vars(crate::fsutil::unix_now(), &site.pav_vars),
+        }
+    }
+
+    fn fact_str(&self, name: &str) -> String {
+        match self.sys.get(name) {
+            Some(super::facts::Fact::Str(s)) => s.clone(),
+            _ => String::new(),
+        }
+    }
+
+    /// `__base__`: OS config, then host config (§1.3 step 1).
+    fn base(&self) -> Result<Node, ConfigError> {
+        let span = Span::synthetic("<defaults>");
+        let mut base = Node::synthetic(NodeKind::Map(Vec::new()), span);
+        let os = self
+            .opts
+            .os
+            .clone()
+            .unwrap_or_else(|| match self.sys.get("sys_os") {
+                Some(super::facts::Fact::Map(m)) => format!(
+                    "{}-{}",
+                    m.get("name").cloned().unwrap_or_default(),
+                    m.get("version").cloned().unwrap_or_default()
+                ),
+                _ => String::new(),
+            });
+        let host = self
+            .opts
+            .host
+            .clone()
+            .unwrap_or_else(|| self.fact_str("sys_name"));
+        let dirs = &self.site.config_dirs;
+        if let Some(n) = suite::load_layer(dirs, "os", &os)? {
+            base = yaml::merge(&base, &n)?;
+        }
+        if let Some(n) = suite::load_layer(dirs, "hosts", &host)? {
+            base = yaml::merge(&base, &n)?;
+        } else if self.opts.host.is_some() {
+            return Err(ConfigError::plain(format!(
+                "no host config 'hosts/{host}.yaml' in any config dir"
+            )));
+        }
+        suite::fold_cmds(&mut base);
+        Ok(base)
+    }
+}
+
+/// Resolves requests into proto tests; all errors found are returned, not just the first.
+pub fn resolve_requests(
+    env: &Env,
+    requests: &[String],
+) -> Result<Vec<ProtoTest>, Vec<ConfigError>> {
+    let base = env.base().map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    let mut out = Vec::new();
+    let mut suites: BTreeMap<PathBuf, Vec<RawTest>> = BTreeMap::new();
+    for req_text in requests {
+        let req = match request::parse(req_text) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(ConfigError::plain(e));
+                continue;
+            }
+        };
+        let raw = match select(env, &base, &req, &mut suites) {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        for _ in 0..req.repeat {
+            for t in &raw {
+                match resolve_test(env, t.clone(), req.subtitle.as_deref()) {
+                    Ok(mut protos) => out.append(&mut protos),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+fn select(
+    env: &Env,
+    base: &Node,
+    req: &Request,
+    cache: &mut BTreeMap<PathBuf, Vec<RawTest>>,
+) -> Result<Vec<RawTest>, ConfigError> {
+    let (path, label) = suite::find_suite(&env.site.config_dirs, &req.suite)?;
+    if !cache.contains_key(&path) {
+        let sf = suite::load_suite(&path, &label)?;
+        let tests = suite::resolve_inheritance(&sf, base)?;
+        cache.insert(path.clone(), tests);
+    }
+    let all = cache.get(&path).cloned().unwrap_or_default();
+    let suite_name = all
+        .first()
+        .map(|t| t.suite.clone())
+        .unwrap_or_else(|| req.suite.clone());
+    let picked: Vec<RawTest> = all
+        .iter()
+        .filter(|t| match &req.test {
+            None => !t.name.starts_with('_'),
+            Some(p) if t.name.starts_with('_') => *p == t.name,
+            Some(p) => request::glob_match(p, &t.name),
+        })
+        .cloned()
+        .collect();
+    if picked.is_empty() {
+        let names: Vec<&str> = all
+            .iter()
+            .map(|t| t.name.as_str())
+            .filter(|n| !n.starts_with('_'))
+            .collect();
+        let msg = match &req.test {
+            Some(p) => {
+                let mut m = format!(
+                    "no test in suite '{suite_name}' matches '{p}' (tests: {})",
+                    names.join(", ")
+                );
+                if let Some(s) = loggia_sched::text::did_you_mean(p, names.iter().copied()) {
+                    m.push_str(&format!("; did you mean '{s}'?"));
+                }
+                m
+            }
+            None => format!("suite '{suite_name}' ({}) has no tests", path.display()),
+        };
+        return Err(ConfigError::plain(msg));
+    }
+    let mut out = Vec::new();
+    for mut t in picked {
+        for m in &env.opts.modes {
+            let layer = suite::load_layer(&env.site.config_dirs, "modes", m)?.ok_or_else(|| {
+                ConfigError::plain(format!("no mode config 'modes/{m}.yaml' in any config dir"))
+            })?;
+            t.node = yaml::merge(&t.node, &layer)?;
+            suite::fold_cmds(&mut t.node);
+        }
+        for o in &env.opts.overrides {
+            suite::apply_override(&mut t.node, o)?;
+        }
+        out.push(t);
+    }
+    Ok(out)
+}
+
+/// `schedule:` as raw values for validation; nulls are dropped (C2).
+fn raw_section(node: &Node) -> Vec<(String, RawValue)> {
+    fn conv(n: &Node) -> Option<RawValue> {
+        match &n.kind {
+            NodeKind::Null => None,
+            NodeKind::Scalar(s) => Some(RawValue::Str(s.clone())),
+            NodeKind::Seq(items) => Some(RawValue::List(items.iter().filter_map(conv).collect())),
+            NodeKind::Map(m) => Some(RawValue::Map(
+                m.iter()
+                    .filter_map(|(k, v)| conv(v).map(|v| (k.name.clone(), v)))
+                    .collect(),
+            )),
+        }
+    }
+    match &node.kind {
+        NodeKind::Map(m) => m
+            .iter()
+            .filter_map(|(k, v)| conv(v).map(|v| (k.name.clone(), v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The span of the value at a dotted path below `node`, else `node`'s own span.
+pub fn span_at(node: &Node, path: &str) -> Span {
+    let mut cur = node;
+    for part in path.split('.') {
+        let next = match &cur.kind {
+            NodeKind::Map(m) => m.iter().find(|(k, _)| k.name == part).map(|(_, v)| v),
+            NodeKind::Seq(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),
+            _ => None,
+        };
+        match next {
+            Some(n) => cur = n,
+            None => break,
+        }
+    }
+    cur.span.clone()
+}
+
+fn take_key(node: &mut Node, key: &str) -> Option<Node> {
+    let NodeKind::Map(m) = &mut node.kind else {
+        return None;
+    };
+    let i = m.iter().position(|(k, _)| k.name == key)?;
+    Some(m.remove(i).1)
+}
+
+/// Resolves one layered test into its permutations.
+fn resolve_test(
+    env: &Env,
+    raw: RawTest,
+    want_subtitle: Option<&str>,
+) -> Result<Vec<ProtoTest>, ConfigError> {
+    let test_path = format!("{}.{}", raw.suite, raw.name);
+    // Structure first, so unknown keys and wrong shapes are reported before any resolution.
+    let shape: TestConfig = yaml::from_node(&raw.node, &test_path)?;
+    let var_node = raw.node.get("variables").cloned();
+    let variables = parse_variables(var_node.as_ref(), &test_path)?;
+    let perms = super::permute::combinations(&variables, &shape.permute_on, &raw.node, &test_path)?;
+    let mut out = Vec::new();
+    for perm in perms {
+        let mut vars = VarSets::new();
+        let mut var_items = variables.clone();
+        for (k, v) in &perm {
+            var_items.insert(k.clone(), vec![v.clone()]);
+        }
+        vars.set_all("var", var_items);
+        vars.facts("sys", env.sys.clone());
+        for d in super::facts::DEFERRED_SYS {
+            vars.mark_deferred("sys", d);
+        }
+        vars.facts("pav", env.pav.clone());
+        let mut node = raw.node.clone();
+        take_key(&mut node, "variables");
+        let sched_name = resolve_scalar(&node, "scheduler", &vars, &test_path)?
+            .unwrap_or_else(|| "raw".to_string());
+        let reg = loggia_sched::registry()
+            .get(sched_name.trim())
+            .map_err(|e| {
+                let span = span_at(&node, "scheduler");
+                ConfigError::at(&span, e.to_string()).with_path(format!("{test_path}.scheduler"))
+            })?;
+        // `schedule:` is resolved without scheduler variables (SCHEDULING §1).
+        let mut sched_node = take_key(&mut node, "schedule")
+            .unwrap_or_else(|| Node::synthetic(NodeKind::Map(Vec::new()), raw.node.span.clone()));
+        reject_sched_refs(&sched_node, &test_path)?;
+        let mut holder = Node::synthetic(
+            NodeKind::Map(vec![(
+                yaml::Key {
+                    name: "schedule".into(),
+                    span: sched_node.span.clone(),
+                },
+                sched_node.clone(),
+            )]),
+            sched_node.span.clone(),
+        );
+        strings::resolve_tree(&mut holder, &vars, &test_path)?;
+        if let Some(n) = take_key(&mut holder, "schedule") {
+            sched_node = n;
+        }
+        let schedule =
+            crate::schedvars::validate(&raw_section(&sched_node), reg.name).map_err(|errs| {
+                let first = errs.into_iter().next();
+                match first {
+                    Some(e) => {
+                        let rel = e
+                            .path
+                            .strip_prefix("schedule.")
+                            .unwrap_or(&e.path)
+                            .to_string();
+                        ConfigError::at(&span_at(&sched_node, &rel), e.message)
+                            .with_path(format!("{test_path}.{}", e.path))
+                    }
+                    None => ConfigError::plain(format!("{test_path}: invalid schedule section")),
+                }
+            })?;
+        let sched = crate::schedvars::initial(reg, &schedule);
+        for (k, v) in &sched.values {
+            vars.insert("sched", k, v.clone());
+        }
+        for d in &sched.deferred {
+            vars.mark_deferred("sched", d);
+        }
+        let deferred = strings::resolve_tree(&mut node, &vars, &test_path)?;
+        // Put the resolved schedule back so the stored config shows what was used.
+        if let NodeKind::Map(m) = &mut node.kind {
+            m.push((
+                yaml::Key {
+                    name: "schedule".into(),
+                    span: sched_node.span.clone(),
+                },
+                sched_node,
+            ));
+        }
+        let cfg: TestConfig = yaml::from_node(&node, &test_path)?;
+        let subtitle = match &cfg.subtitle {
+            Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            _ if !perm.is_empty() => Some(super::permute::default_subtitle(&perm)),
+            _ => None,
+        };
+        if let (Some(want), Some(have)) = (want_subtitle, subtitle.as_deref()) {
+            if !request::glob_match(want, have) {
+                continue;
+            }
+        }
+        let skip_reason = super::conditions::skip_reason(&cfg, &node, &test_path)?;
+        let permute_values = perm
+            .iter()
+            .map(|(k, v)| {
+                let text = match v {
+                    Item::Str(s) => s.clone(),
+                    Item::Map(m) => serde_json::to_string(m).unwrap_or_default(),
+                };
+                (k.clone(), text)
+            })
+            .collect();
+        out.push(ProtoTest {
+            suite: raw.suite.clone(),
+            name: raw.name.clone(),
+            subtitle,
+            cfg_label: raw.cfg_label.clone(),
+            suite_path: raw.suite_path.clone(),
+            node,
+            cfg,
+            deferred,
+            scheduler: reg,
+            schedule,
+            vars,
+            permute_values,
+            skip_reason,
+        });
+    }
+    if out.is_empty() {
+        if let Some(want) = want_subtitle {
+            return Err(ConfigError::plain(format!(
+                "no permutation of '{test_path}' has a subtitle matching '{want}'"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// The resolved text of a top-level scalar key, if set.
+fn resolve_scalar(
+    node: &Node,
+    key: &str,
+    vars: &dyn Resolver,
+    test: &str,
+) -> Result<Option<String>, ConfigError> {
+    let Some(n) = node.get(key) else {
+        return Ok(None);
+    };
+    let Some(text) = n.as_str() else {
+        return Ok(None);
+    };
+    let tpl = Template::parse(text).map_err(|e| {
+        ConfigError::at(&n.span, format!("invalid expression: {}", e.message))
+            .with_path(format!("{test}.{key}"))
+    })?;
+    tpl.render(vars)
+        .map(Some)
+        .map_err(|e| ConfigError::at(&n.span, e.message).with_path(format!("{test}.{key}")))
+}
+
+/// `schedule:` may not use `sched.*` variables.
+fn reject_sched_refs(node: &Node, test: &str) -> Result<(), ConfigError> {
+    match &node.kind {
+        NodeKind::Scalar(s) => {
+            if let Ok(t) = Template::parse(s) {
+                if t.refs().iter().any(|r| r.set.as_deref() == Some("sched")) {
+                    return Err(ConfigError::at(
+                        &node.span,
+                        "schedule section may not reference scheduler variables",
+                    )
+                    .with_path(format!("{test}.schedule")));
+                }
+            }
+            Ok(())
+        }
+        NodeKind::Seq(items) => items.iter().try_for_each(|n| reject_sched_refs(n, test)),
+        NodeKind::Map(m) => m.iter().try_for_each(|(_, n)| reject_sched_refs(n, test)),
+        NodeKind::Null => Ok(()),
+    }
+}

@@ -1,0 +1,141 @@
+//! `result_evaluate` (CONFIG.md §11): expressions over the result mapping, evaluated in
+//! dependency order (a key may use other evaluation keys; cycles are errors), then the `result`
+//! key decides PASS / FAIL / ERROR.
+
+use crate::expr::{eval_expr, MapResolver, Template, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Evaluates `evals` (key → expression text, already string-resolved) into `results`.
+/// Errors are appended to `errors`; a failed key is stored as null.
+pub fn evaluate(
+    results: &mut BTreeMap<String, Value>,
+    evals: &[(String, String)],
+    errors: &mut Vec<String>,
+) {
+    let mut evals: Vec<(String, String)> = evals.to_vec();
+    if !evals.iter().any(|(k, _)| k == "result") && !results.contains_key("result") {
+        evals.push(("result".to_string(), "return_value == 0".to_string()));
+    }
+    let keys: BTreeSet<&str> = evals.iter().map(|(k, _)| k.as_str()).collect();
+    // Dependencies: evaluation keys named as the first component of a reference.
+    let deps: BTreeMap<&str, BTreeSet<String>> = evals
+        .iter()
+        .map(|(k, e)| {
+            let d = Template::parse(&format!("{{{{{e}}}}}"))
+                .map(|t| {
+                    t.refs()
+                        .into_iter()
+                        .map(|r| r.name)
+                        .filter(|n| keys.contains(n.as_str()) && n != k)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (k.as_str(), d)
+        })
+        .collect();
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    let mut pending: Vec<&(String, String)> = evals.iter().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for item in pending {
+            let (k, e) = item;
+            if deps[k.as_str()].iter().all(|d| done.contains(d)) {
+                let v = match eval_expr(e, &MapResolver(results)) {
+                    Ok(v) => v,
+                    Err(err) => {
+                        errors.push(format!("error evaluating '{k}': {}", err.message));
+                        Value::Null
+                    }
+                };
+                results.insert(k.clone(), v);
+                done.insert(k.clone());
+            } else {
+                rest.push(item);
+            }
+        }
+        if rest.len() == before {
+            let names: Vec<&str> = rest.iter().map(|(k, _)| k.as_str()).collect();
+            errors.push(format!(
+                "result_evaluate keys depend on each other in a cycle: {}",
+                names.join(", ")
+            ));
+            for (k, _) in rest {
+                results.insert(k.clone(), Value::Null);
+            }
+            break;
+        }
+        pending = rest;
+    }
+}
+
+/// PASS / FAIL / ERROR from the `result` value (and any errors).
+pub fn verdict(results: &BTreeMap<String, Value>, errors: &mut Vec<String>) -> &'static str {
+    if !errors.is_empty() {
+        return "ERROR";
+    }
+    match results.get("result") {
+        Some(Value::Bool(true)) => "PASS",
+        Some(Value::Bool(false)) => "FAIL",
+        other => {
+            errors.push(format!(
+                "'result' must be true or false, got {}",
+                other
+                    .map(|v| v.to_text().unwrap_or_default())
+                    .unwrap_or_else(|| "nothing".into())
+            ));
+            "ERROR"
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(rv: i64) -> BTreeMap<String, Value> {
+        BTreeMap::from([("return_value".to_string(), Value::Int(rv))])
+    }
+
+    #[test]
+    fn default_result_is_return_value_zero() {
+        let mut r = base(0);
+        let mut e = vec![];
+        evaluate(&mut r, &[], &mut e);
+        assert_eq!(verdict(&r, &mut e), "PASS");
+        let mut r = base(2);
+        evaluate(&mut r, &[], &mut e);
+        assert_eq!(verdict(&r, &mut e), "FAIL");
+    }
+
+    #[test]
+    fn keys_are_evaluated_in_dependency_order() {
+        let mut r = base(0);
+        let mut e = vec![];
+        let evals = vec![
+            ("result".to_string(), "doubled == 8".to_string()),
+            ("doubled".to_string(), "x * 2".to_string()),
+            ("x".to_string(), "4".to_string()),
+        ];
+        evaluate(&mut r, &evals, &mut e);
+        assert!(e.is_empty(), "{e:?}");
+        assert_eq!(r["doubled"], Value::Int(8));
+        assert_eq!(verdict(&r, &mut e), "PASS");
+    }
+
+    #[test]
+    fn cycles_and_non_bool_results_are_errors() {
+        let mut r = base(0);
+        let mut e = vec![];
+        evaluate(
+            &mut r,
+            &[("a".into(), "b".into()), ("b".into(), "a".into())],
+            &mut e,
+        );
+        assert!(e.iter().any(|m| m.contains("cycle")), "{e:?}");
+        let mut r = base(0);
+        let mut e = vec![];
+        evaluate(&mut r, &[("result".into(), "5".into())], &mut e);
+        assert_eq!(verdict(&r, &mut e), "ERROR");
+    }
+}

@@ -1,0 +1,252 @@
+//! Waiting for tests (`loggia run -w`, `loggia wait`): completion is read from the test run
+//! directories (the in-allocation runner writes it), and the scheduler is consulted only for
+//! tests still waiting on their job, at a cadence that backs off while nothing changes
+//! (SCHEDULING.md §5.6–§5.7). A job that ended without completing its tests fails them only
+//! after `completion_grace`; a failed status query never decides a test.
+
+use super::job;
+use super::poll::{self, LiveJob};
+use super::testrun::TestRun;
+use crate::config::site::Site;
+use crate::fsutil;
+use crate::results::record::{complete, Outcome};
+use loggia_sched::{JobState, SchedulerRegistration};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What the waiting loop tells the user about.
+pub trait Reporter {
+    fn begin(&mut self, total: usize, already_done: usize);
+    fn test_done(&mut self, full_id: &str, name: &str, result: &str);
+    fn note(&mut self, msg: &str);
+    fn end(&mut self);
+}
+
+/// Final tally of a wait.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    pub results: BTreeMap<String, usize>,
+    pub incomplete: usize,
+}
+
+impl Tally {
+    pub fn count(&self, r: &str) -> usize {
+        self.results.get(r).copied().unwrap_or(0)
+    }
+}
+
+fn result_of(t: &TestRun) -> String {
+    t.attributes()
+        .ok()
+        .and_then(|a| a.result)
+        .unwrap_or_else(|| "ERROR".to_string())
+}
+
+fn pid_alive(pid: u32) -> bool {
+    std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
+/// States in which a test waits for its job to start it.
+fn waits_on_job(state: &str) -> bool {
+    state == "SCHEDULED"
+}
+
+/// States before kickoff: only the creating process moves a test on from these.
+fn before_kickoff(state: &str) -> bool {
+    matches!(
+        state,
+        "CREATED"
+            | "BUILDING"
+            | "BUILD_CREATED"
+            | "BUILD_WAIT"
+            | "BUILD_REUSED"
+            | "BUILD_COPIED"
+            | "BUILD_DONE"
+            | "BUILD_SUCCESS"
+            | "BUILD_DEFERRED"
+    )
+}
+
+/// Waits until every test in `tests` is complete, or `timeout` passes.
+pub fn wait(
+    site: &Site,
+    tests: &[TestRun],
+    rep: &mut dyn Reporter,
+    timeout: Option<Duration>,
+) -> Tally {
+    let start = Instant::now();
+    let mut tally = Tally::default();
+    let mut pending: Vec<&TestRun> = Vec::new();
+    for t in tests {
+        if t.is_complete() {
+            *tally.results.entry(result_of(t)).or_default() += 1;
+        } else {
+            pending.push(t);
+        }
+    }
+    rep.begin(tests.len(), tests.len() - pending.len());
+    let host = crate::resolve::facts::short_hostname();
+    let sys_name = crate::resolve::facts::sys_name_of(&host);
+    let runner = loggia_sched::SystemRunner;
+    let cx = loggia_sched::Context {
+        runner: &runner,
+        working_dir: &site.working_dir,
+        sys_name: &sys_name,
+        host: &host,
+        settings: &site.scheduling,
+    };
+    let st = &site.scheduling.status;
+    let mut next_poll: BTreeMap<&'static str, (Instant, Duration)> = BTreeMap::new();
+    let mut nap = Duration::from_millis(5);
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|t| {
+            if t.is_complete() {
+                let r = result_of(t);
+                let name = t.attributes().map(|a| a.name).unwrap_or_default();
+                rep.test_done(&t.full_id(), &name, &r);
+                *tally.results.entry(r).or_default() += 1;
+                false
+            } else {
+                true
+            }
+        });
+        let mut changed = pending.len() != before;
+        // Group the tests still waiting on a job by plugin, for one batched poll each.
+        let mut by_plugin: BTreeMap<
+            &'static str,
+            (&'static SchedulerRegistration, BTreeMap<PathBuf, LiveJob>),
+        > = BTreeMap::new();
+        for t in &pending {
+            let Ok(Some(stt)) = t.status() else { continue };
+            if before_kickoff(&stt.state) {
+                let creator = t.attributes().ok().and_then(|a| a.creator);
+                if creator.is_some_and(|(pid, _)| pid != std::process::id() && !pid_alive(pid)) {
+                    let msg =
+                        "the loggia process that created this test ended before kicking it off"
+                            .to_string();
+                    let _ = t.set_status("ABORTED", &msg);
+                    let _ = complete(
+                        t,
+                        &site.result_log,
+                        &Outcome {
+                            forced_error: Some(msg),
+                            ..Default::default()
+                        },
+                    );
+                    changed = true;
+                }
+                continue;
+            }
+            if !waits_on_job(&stt.state) {
+                continue;
+            }
+            let Some(dir) = t.job_dir() else { continue };
+            let Some(rec) = job::read_record(&dir) else {
+                continue;
+            };
+            let Ok(reg) = loggia_sched::registry().get(&rec.info.plugin) else {
+                continue;
+            };
+            by_plugin
+                .entry(reg.name)
+                .or_insert_with(|| (reg, BTreeMap::new()))
+                .1
+                .entry(dir.clone())
+                .or_insert(LiveJob { dir, record: rec });
+        }
+        for (name, (reg, jobs)) in by_plugin {
+            let min = reg.plugin.min_poll_interval(&cx);
+            let (when, interval) = next_poll
+                .get(name)
+                .copied()
+                .unwrap_or((Instant::now(), min));
+            if Instant::now() < when {
+                continue;
+            }
+            let jobs: Vec<LiveJob> = jobs.into_values().collect();
+            let statuses = poll::poll(reg, &cx, &jobs);
+            let mut ended = false;
+            for j in &jobs {
+                let Some(s) = statuses.get(&j.dir) else {
+                    continue;
+                };
+                if !(s.state.is_terminal() || s.disappeared) {
+                    continue;
+                }
+                let bk = job::read_poll(&j.dir);
+                let seen = bk.first_terminal_seen.unwrap_or_else(fsutil::unix_now);
+                if !s.disappeared && fsutil::unix_now() - seen < st.completion_grace {
+                    continue;
+                }
+                ended |= fail_incomplete(site, j, s);
+            }
+            let max = Duration::from_secs_f64(st.max_interval.max(0.001));
+            let next = if ended {
+                min
+            } else {
+                interval.mul_f64(1.5).min(max).max(min)
+            };
+            let jitter = 0.9 + fsutil::unix_now().fract() * 0.2;
+            next_poll.insert(name, (Instant::now() + interval.mul_f64(jitter), next));
+            changed |= ended;
+        }
+        // Checked after one full pass, so a zero timeout still polls once (`loggia status`).
+        if timeout.is_some_and(|t| start.elapsed() >= t) {
+            break;
+        }
+        if changed {
+            nap = Duration::from_millis(5);
+        } else {
+            std::thread::sleep(nap);
+            nap = (nap * 2).min(Duration::from_millis(100));
+        }
+    }
+    tally.incomplete = pending.len();
+    rep.end();
+    tally
+}
+
+/// Completes the job's tests that are still incomplete after it ended; true if any were.
+fn fail_incomplete(site: &Site, j: &LiveJob, s: &loggia_sched::JobStatus) -> bool {
+    let mut any = false;
+    for full in &j.record.tests {
+        let Ok((label, id)) = TestRun::parse_full_id(full) else {
+            continue;
+        };
+        let t = TestRun::new(&site.working_dir, &label, id);
+        if t.is_complete() {
+            continue;
+        }
+        let (state, msg) = if s.state == JobState::Cancelled || t.cancel_requested() {
+            (
+                "SCHED_CANCELLED",
+                format!(
+                    "job {} was cancelled before the test completed",
+                    j.record.info.id
+                ),
+            )
+        } else if s.disappeared {
+            (
+                "SCHED_ERROR",
+                s.reason
+                    .clone()
+                    .unwrap_or_else(|| "job disappeared".to_string()),
+            )
+        } else {
+            ("SCHED_ERROR", poll::describe_end(&j.record.info.id, s))
+        };
+        let _ = t.set_status(state, &msg);
+        let _ = complete(
+            &t,
+            &site.result_log,
+            &Outcome {
+                forced_error: Some(msg),
+                ..Default::default()
+            },
+        );
+        any = true;
+    }
+    any
+}

@@ -1,0 +1,87 @@
+//! The `loggia` binary end to end on the `raw` scheduler: a suite runs and reports results, a
+//! failing test fails, results are recorded in every output form.
+
+mod common;
+use common::*;
+
+const SUITE: &str = r#"
+ok:
+  variables:
+    word: [alpha]
+  run:
+    cmds: ['echo "{{word}} {{sys.sys_host}}"']
+bad:
+  run:
+    cmds: ['exit 3']
+evaluated:
+  run:
+    cmds: ['echo value']
+  result_evaluate:
+    doubled: 'return_value * 2 + 2'
+    result: 'doubled == 2'
+"#;
+
+#[test]
+fn a_suite_runs_and_reports_results() {
+    let s = Site::new(&[("demo", SUITE)]);
+    let junit = s.path().join("junit.xml");
+    let o = s.run(&["run", "-w", "demo", "--junit", junit.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "one test fails, so exit 1:\n{}",
+        text(&o)
+    );
+    let r1 = s.result(1).expect("results of test 1");
+    assert_eq!(r1["name"], "demo.ok");
+    assert_eq!(r1["result"], "PASS");
+    assert_eq!(r1["return_value"], 0);
+    assert_eq!(r1["var"]["word"], "alpha");
+    assert!(r1["exit_info"]["usage"]["walltime_s"].as_f64().unwrap() >= 0.0);
+    let r2 = s.result(2).unwrap();
+    assert_eq!(
+        (r2["result"].as_str(), r2["return_value"].as_i64()),
+        (Some("FAIL"), Some(3))
+    );
+    let r3 = s.result(3).unwrap();
+    assert_eq!(r3["doubled"], 2);
+    assert_eq!(r3["result"], "PASS");
+    let log = std::fs::read_to_string(s.wd().join("test_runs/1/run.log")).unwrap();
+    assert!(log.starts_with("alpha "), "{log}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("tests=\"3\"") && xml.contains("failures=\"1\""),
+        "{xml}"
+    );
+    let lines = std::fs::read_to_string(s.wd().join("results.log")).unwrap();
+    assert_eq!(lines.lines().count(), 3);
+    let o = s.run(&["results", "--json"]);
+    let parsed: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(parsed.len(), 3);
+    assert_eq!(o.status.code(), Some(1));
+    let o = s.run(&["status"]);
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("COMPLETE"),
+        "{}",
+        text(&o)
+    );
+    let o = s.run(&["log", "1"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("alpha"));
+}
+
+#[test]
+fn all_passing_exits_zero_and_shows_schedulers() {
+    let s = Site::new(&[("one", "t:\n  run:\n    cmds: [true]\n")]);
+    let o = s.run(&["run", "-w", "one.t"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let o = s.run(&["show", "schedulers"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("raw") && l.contains("yes")),
+        "{out}"
+    );
+}
