@@ -73,8 +73,8 @@ pub fn run(a: Args) -> Result<Exit, Exit> {
     let mut all_pass = true;
     if !a.json {
         println!(
-            "{:>10}  {:<40} {:<7} {:>9}  {}",
-            "ID", "NAME", "RESULT", "DURATION", "ERRORS"
+            "{:>10}  {:<40} {:<7} {:>9}  ERRORS",
+            "ID", "NAME", "RESULT", "DURATION"
         );
     }
     for c in cases(&tests) {

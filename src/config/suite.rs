@@ -133,10 +133,67 @@ pub fn load_layer(dirs: &[ConfigDir], kind: &str, name: &str) -> Result<Option<N
     for d in dirs {
         let p = d.path.join(kind).join(format!("{name}.yaml"));
         if p.is_file() {
-            return yaml::load_file(&p).map(Some);
+            let mut n = yaml::load_file(&p)?;
+            restore_shell_words(&mut n);
+            return Ok(Some(n));
         }
     }
     Ok(None)
+}
+
+/// The source text under a span, when the span points into a file.
+fn source_text(span: &yaml::Span) -> Option<String> {
+    let line = span.source.line_text(span.line)?;
+    Some(
+        line.chars()
+            .skip(span.col.saturating_sub(1))
+            .take(span.len)
+            .collect(),
+    )
+}
+
+/// Shell command lines keep their words: a plain `true` in `cmds` is the shell built-in, not
+/// the YAML boolean `True` that Y2 would make of it (`run: cmds: [true]` must run `true`).
+pub fn restore_shell_words(node: &mut Node) {
+    let NodeKind::Map(entries) = &mut node.kind else {
+        return;
+    };
+    for (k, sect) in entries.iter_mut() {
+        if k.name != "build" && k.name != "run" {
+            continue;
+        }
+        let NodeKind::Map(items) = &mut sect.kind else {
+            continue;
+        };
+        for (ik, list) in items.iter_mut() {
+            if !matches!(
+                ik.name.as_str(),
+                "cmds" | "prepend_cmds" | "append_cmds" | "cmds+" | "preamble"
+            ) {
+                continue;
+            }
+            let scalars: Vec<&mut Node> = match &mut list.kind {
+                NodeKind::Seq(v) => v.iter_mut().collect(),
+                NodeKind::Scalar(_) => vec![list],
+                _ => Vec::new(),
+            };
+            for n in scalars {
+                if let NodeKind::Scalar(t) = &n.kind {
+                    if t == "True" || t == "False" {
+                        if let Some(orig) = source_text(&n.span).filter(|o| {
+                            o.eq_ignore_ascii_case(t)
+                                || matches!(
+                                    o.to_ascii_lowercase().as_str(),
+                                    "yes" | "no" | "on" | "off"
+                                )
+                        }) {
+                            n.kind = NodeKind::Scalar(orig);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Folds `prepend_cmds`/`append_cmds` of `build`/`run` into `cmds` (§5).
@@ -240,6 +297,7 @@ fn resolve_one(
     if matches!(child.kind, NodeKind::Null) {
         child = Node::synthetic(NodeKind::Map(Vec::new()), raw.span.clone());
     }
+    restore_shell_words(&mut child);
     let parent_ref = remove_key(&mut child, "inherits_from");
     let parent = match parent_ref {
         Some(p) => {

@@ -154,7 +154,16 @@ impl FormatSpec {
         } else {
             match kind {
                 None => match self.precision {
-                    None => float_repr(x),
+                    None => {
+                        let repr = float_repr(x);
+                        match repr.split_once('e') {
+                            // `#` keeps a decimal point even in `1e-05` → `1.e-05`.
+                            Some((mantissa, exp)) if self.alternate && !mantissa.contains('.') => {
+                                format!("{mantissa}.e{exp}")
+                            }
+                            _ => repr,
+                        }
+                    }
                     Some(p) => self.general(x, p, true),
                 },
                 Some('g' | 'G' | 'n') => self.general(x, self.precision.unwrap_or(6), false),
@@ -245,6 +254,8 @@ impl FormatSpec {
         let fill = self.fill();
         let align = self.align_or('>');
         let digits = match self.grouping {
+            // inf and nan have no digits to group (CPython skips grouping there too).
+            Some(_) if digits.is_empty() => String::new(),
             Some(sep) => {
                 // Zero padding goes inside the grouping (`00,001,234`), like CPython.
                 let min_width = if fill == '0' && align == '=' {

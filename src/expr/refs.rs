@@ -225,6 +225,28 @@ impl VarRef {
     }
 }
 
+impl std::fmt::Display for VarRef {
+    /// The reference as it would be written: `sys.hosts[-1].name`, `x.2`, `m.*.port`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.qualified_name())?;
+        match &self.index {
+            RefIndex::None => {}
+            RefIndex::Index(i) if *i >= 0 => write!(f, ".{i}")?,
+            RefIndex::Index(i) => write!(f, "[{i}]")?,
+            RefIndex::Slice(a, b) => {
+                let show = |v: &Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+                write!(f, "[{}:{}]", show(a), show(b))?;
+            }
+            RefIndex::All => f.write_str(".*")?,
+            RefIndex::Computed => f.write_str("[…]")?,
+        }
+        if let Some(sub) = &self.subkey {
+            write!(f, ".{sub}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Python index normalisation; `None` when out of range.
 fn normalize_index(i: i64, len: usize) -> Option<usize> {
     let len = len as i128;
@@ -505,6 +527,20 @@ mod tests {
         assert!(err.message.contains("'a.b.c'"), "{}", err.message);
         let err = VarRef::from_parts(&[key("a"), key("b"), RefPart::Index(1)]).unwrap_err();
         assert!(err.message.contains("right after"), "{}", err.message);
+        let shown: Vec<String> = [
+            keys("sys.x.1.sub"),
+            vec![key("x"), RefPart::Index(-1), key("name")],
+            vec![key("x"), RefPart::Slice(None, Some(2))],
+            keys("m.*.port"),
+            keys("plain"),
+        ]
+        .iter()
+        .map(|parts| VarRef::from_parts(parts).unwrap().to_string())
+        .collect();
+        assert_eq!(
+            shown,
+            ["sys.x.1.sub", "x[-1].name", "x[:2]", "m.*.port", "plain"]
+        );
     }
 
     fn strs(items: &[&str]) -> Vec<Value> {

@@ -294,6 +294,8 @@ impl Resolver for IterResolver<'_> {
     }
 
     fn resolve(&self, parts: &[RefPart]) -> Result<Value, ExprError> {
+        // Always the §6.3 rules on top of `items`, so the fixed items apply even when the
+        // wrapped resolver overrides `resolve`.
         resolve_var_path(self, parts)
     }
 }

@@ -184,6 +184,27 @@ fn config(cases: u32) -> ProptestConfig {
     }
 }
 
+/// Config strings assembled from text, escapes, valid expressions (with and without format
+/// specs) and iterations.
+fn structured_template() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        prop::sample::select(vec!["text ", "\\{{", "\\[~", "\\~", "~", "}}", "]", "\\"])
+            .prop_map(String::from),
+        expression().prop_map(|e| format!("{{{{ {e} }}}}")),
+        (
+            expression(),
+            prop::sample::select(vec![">5", ".3f", "05", ",", "x", "s", "^9"])
+        )
+            .prop_map(|(e, spec)| format!("{{{{ {e} :{spec}}}}}")),
+        (
+            expression(),
+            prop::sample::select(vec![",", " ", "\\]", ""])
+        )
+            .prop_map(|(e, sep)| format!("[~-{{{{ {e} }}}}~{sep}]")),
+    ];
+    prop::collection::vec(piece, 0..5).prop_map(|parts| parts.concat())
+}
+
 proptest! {
     #![proptest_config(config(10_000))]
 
@@ -198,7 +219,9 @@ proptest! {
     }
 
     #[test]
-    fn template_parse_and_render_never_panic_on_token_text(s in biased_text()) {
+    fn template_parse_and_render_never_panic_on_token_text(
+        s in prop_oneof![3 => biased_text(), 1 => structured_template()]
+    ) {
         let vars = vars();
         match Template::parse(&s) {
             Ok(t) => {
@@ -258,6 +281,24 @@ proptest! {
             (Err(a), Err(b)) => prop_assert_eq!(&a.message, &b.message),
             _ => prop_assert!(false, "{:?} vs {:?}", bare, rendered),
         }
+    }
+
+    #[test]
+    fn iterations_are_nested_loops_first_variable_slowest(
+        a in prop::collection::vec("[a-z0-9]{1,3}", 1..4),
+        b in prop::collection::vec("[A-Z]{1,2}", 0..4),
+    ) {
+        let a_items: Vec<&str> = a.iter().map(String::as_str).collect();
+        let b_items: Vec<&str> = b.iter().map(String::as_str).collect();
+        let r = TestVars::new().var("a", &a_items).var("b", &b_items);
+        let out = Template::parse("<[~{{a}}={{b}}~,]>").unwrap().render(&r).unwrap();
+        let mut copies = Vec::new();
+        for x in &a {
+            for y in &b {
+                copies.push(format!("{x}={y}"));
+            }
+        }
+        prop_assert_eq!(out, format!("<{}>", copies.join(",")));
     }
 
     #[test]

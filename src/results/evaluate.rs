@@ -2,7 +2,7 @@
 //! dependency order (a key may use other evaluation keys; cycles are errors), then the `result`
 //! key decides PASS / FAIL / ERROR.
 
-use crate::expr::{eval_expr, MapResolver, Template, Value};
+use crate::expr::{eval_expr, Expression, MapResolver, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Evaluates `evals` (key → expression text, already string-resolved) into `results`.

@@ -127,7 +127,7 @@ cap sacct-accounting-disabled "cluster without slurmdbd (AccountingStorageType=a
 # ------------------------------------------------------------------ with accounting, clean cluster
 bash "$CLUSTER" start --accounting >/dev/null   # a restart: job ids start at 1 again
 : >"$OUT/jobs.txt"
-cap sinfo-version "any" sinfo --version
+cap sinfo-version "any state of the cluster" sinfo --version
 cap show-node-idle "all 8 nodes idle, no jobs" "${SHOW_NODE[@]}"
 cap show-node-node08 "node08 idle (Gres=gpu:2, Features=bigmem,gpu)" "${SHOW_NODE[@]}" node08
 cap show-partition "partitions debug (node[01-04], MaxTime 1 h) and batch (default, node[01-08])" scontrol --oneliner show partition
@@ -135,6 +135,7 @@ cap sinfo-partitions "availability probe (SCHEDULING.md 2.7)" sinfo --noheader -
 cap show-reservation-none "no reservation" "${SHOW_RESV[@]}"
 cap squeue-empty "no job ever submitted" "${SQUEUE[@]}"
 
+# shellcheck disable=SC2016  # expanded inside the job
 ENV_SCRIPT='env | grep ^SLURM | sort > env-$SLURM_JOB_ID.txt; scontrol show hostnames "$SLURM_JOB_NODELIST" > hostnames-$SLURM_JOB_ID.txt'
 j_env3=$(submit fx-env-3nodes "3 nodes node[02,05-06], records env and hostnames" -N 3 '--nodelist=node[02,05-06]' --wrap "$ENV_SCRIPT")
 j_env1=$(submit fx-env-1node "1 node, records env and hostnames" -N 1 --nodelist=node08 --gres=gpu:1 --wrap "$ENV_SCRIPT")

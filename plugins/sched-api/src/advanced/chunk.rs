@@ -19,7 +19,7 @@ use super::fenwick::AliveSet;
 use super::inventory::{Inventory, NodeIds};
 use super::rng::{Rng, StableHasher};
 use crate::schedule::{ChunkExtra, NodeCount, NodeSelection, ScheduleConfig};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The resolved chunk size `k` for `n` filtered nodes: `N` without chunking, `n` for a count,
@@ -157,15 +157,20 @@ pub fn names_fingerprint<'a>(names: impl IntoIterator<Item = &'a str>) -> u64 {
 }
 
 fn describe(inv: &Inventory, ids: Vec<u32>) -> Chunk {
-    let fingerprint = names_fingerprint(ids.iter().map(|&i| inv.name(i)));
-    let free_mem = ids
-        .iter()
-        .map(|&i| u128::from(inv.node(i).mem_free.unwrap_or(0)))
-        .sum();
-    let min_cpus = ids.iter().filter_map(|&i| inv.node(i).cpus).min();
+    let mut h = StableHasher::new();
+    let mut free_mem = 0u128;
+    let mut min_cpus: Option<u32> = None;
+    for &i in &ids {
+        let n = inv.node(i);
+        h.str(&n.name);
+        free_mem += u128::from(n.mem_free.unwrap_or(0));
+        if let Some(c) = n.cpus {
+            min_cpus = Some(min_cpus.map_or(c, |m| m.min(c)));
+        }
+    }
     Chunk {
         nodes: ids.into(),
-        fingerprint,
+        fingerprint: h.finish(),
         free_mem,
         min_cpus,
     }
@@ -198,8 +203,14 @@ fn key_hash(inv: &Inventory, filtered: &[u32], key: &ChunkKey) -> u64 {
 }
 
 /// Ranks (0-based, ascending, distinct) of the `m` nodes picked from a remaining list of
-/// length `len ≥ m`.
-fn pick_ranks(sel: NodeSelection, len: usize, m: usize, rng: &mut Option<Rng>) -> Vec<usize> {
+/// length `len ≥ m`. `seen` is all-false scratch space of at least `len` flags, left all-false.
+fn pick_ranks(
+    sel: NodeSelection,
+    len: usize,
+    m: usize,
+    rng: &mut Option<Rng>,
+    seen: &mut [bool],
+) -> Vec<usize> {
     let s = len / m.max(1);
     let mut ranks: Vec<usize> = match (sel, rng.as_mut()) {
         (NodeSelection::Distributed, _) => (0..m).map(|i| i * s).collect(),
@@ -207,18 +218,25 @@ fn pick_ranks(sel: NodeSelection, len: usize, m: usize, rng: &mut Option<Rng>) -
             (0..m).map(|i| i * s + r.below(s as u64) as usize).collect()
         }
         (NodeSelection::Random, Some(r)) => {
-            let mut taken = HashSet::with_capacity(m);
+            // Floyd's algorithm; the flags make "was t taken?" O(1) without hashing.
+            let mut taken = Vec::with_capacity(m);
             for j in (len - m)..len {
                 let t = r.below(j as u64 + 1) as usize;
-                if !taken.insert(t) {
-                    taken.insert(j);
-                }
+                let pick = if seen[t] { j } else { t };
+                seen[pick] = true;
+                taken.push(pick);
             }
-            taken.into_iter().collect()
+            for &t in &taken {
+                seen[t] = false;
+            }
+            taken
         }
         _ => (0..m).collect(),
     };
-    ranks.sort_unstable();
+    // Only Floyd's picks come out of order; the stride methods are ascending already.
+    if sel == NodeSelection::Random {
+        ranks.sort_unstable();
+    }
     ranks
 }
 
@@ -233,11 +251,10 @@ pub(crate) fn make_chunks(
         return vec![Vec::new()];
     }
     let inc = &key.include;
-    let inc_set: HashSet<u32> = inc.iter().copied().collect();
     let pool: Vec<u32> = filtered
         .iter()
         .copied()
-        .filter(|i| !inc_set.contains(i))
+        .filter(|i| inc.binary_search(i).is_err())
         .collect();
     let k = usize::try_from(key.k).unwrap_or(usize::MAX);
     if k <= inc.len() {
@@ -250,16 +267,31 @@ pub(crate) fn make_chunks(
         NodeSelection::Random | NodeSelection::RandDist
     )
     .then(|| Rng::for_stream(seed, key_hash(inv, filtered, key)));
+    if key.selection == NodeSelection::Contiguous {
+        // Taking `L[0..m)` each time leaves a suffix, so the chunks are consecutive slices.
+        let mut out: Vec<Vec<u32>> = pool
+            .chunks_exact(m)
+            .map(|c| merge_sorted(inc, c.iter().copied()))
+            .collect();
+        let rest = pool.len() % m;
+        if rest > 0 && full > 0 && key.extra == ChunkExtra::Backfill {
+            let last = &pool[(full - 1) * m..full * m];
+            let tail = pool[full * m..].iter().chain(&last[..m - rest]);
+            out.push(merged(inc, tail.copied()));
+        }
+        return out;
+    }
     let mut alive = AliveSet::full(pool.len());
     let mut out = Vec::with_capacity(full + 1);
     let mut last: Vec<usize> = Vec::new();
+    let mut seen = vec![false; pool.len()];
     for _ in 0..full {
-        let ranks = pick_ranks(key.selection, alive.len(), m, &mut rng);
+        let ranks = pick_ranks(key.selection, alive.len(), m, &mut rng, &mut seen);
         let positions: Vec<usize> = ranks.iter().filter_map(|&r| alive.kth(r)).collect();
         for &p in &positions {
             alive.remove(p);
         }
-        out.push(merged(inc, positions.iter().map(|&p| pool[p])));
+        out.push(merge_sorted(inc, positions.iter().map(|&p| pool[p])));
         last = positions;
     }
     if alive.len() > 0 && key.extra == ChunkExtra::Backfill {
@@ -267,6 +299,20 @@ pub(crate) fn make_chunks(
         let pad = last.iter().take(m - rest.len());
         out.push(merged(inc, rest.iter().chain(pad).map(|&p| pool[p])));
     }
+    out
+}
+
+/// Merges two ascending sequences.
+fn merge_sorted(inc: &[u32], picked: impl Iterator<Item = u32>) -> Vec<u32> {
+    let mut out = Vec::with_capacity(inc.len() + picked.size_hint().0);
+    let mut inc = inc.iter().copied().peekable();
+    for p in picked {
+        while let Some(i) = inc.next_if(|&i| i < p) {
+            out.push(i);
+        }
+        out.push(p);
+    }
+    out.extend(inc);
     out
 }
 

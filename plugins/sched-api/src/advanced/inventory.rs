@@ -33,7 +33,8 @@ impl Inventory {
             nodes
         } else {
             let mut order: Vec<usize> = (0..nodes.len()).collect();
-            order.sort_unstable_by(|&a, &b| natural_cmp(&nodes[a].name, &nodes[b].name));
+            // A stable sort: it merges already-sorted runs (one per partition, say) cheaply.
+            order.sort_by(|&a, &b| natural_cmp(&nodes[a].name, &nodes[b].name));
             let mut slots: Vec<Option<NodeInfo>> = nodes.into_iter().map(Some).collect();
             order.iter().filter_map(|&i| slots[i].take()).collect()
         };

@@ -1,10 +1,10 @@
 //! Compression of node names into a hostlist (SCHEDULING.md §7.3).
 //!
-//! Names are de-duplicated and put in natural order once; each name is split into
-//! (prefix, digits, suffix) by the style, names sharing (prefix, suffix) form a group, and each
-//! group is turned into runs of consecutive values in a single pass. Because the names are in
-//! natural order, a group's members already come ordered by (value, written length), and the
-//! pieces come out ordered by their smallest name, so nothing is sorted twice.
+//! Each name is split into (prefix, digits, suffix) by the style and names sharing (prefix,
+//! suffix) form a group. Inside a group natural order is the order of (value, written length),
+//! so members are sorted and de-duplicated by integer keys, and each group becomes runs of
+//! consecutive values in a single pass. Only the pieces (bracket groups and names written as
+//! they are) are sorted with the string comparison of rule C7, by their smallest name.
 //!
 //! Two additions to §7.3: a group whose bracket form would be longer than its names listed one
 //! by one (`a1,a2` against `a[1-2]`, only possible with prefix + suffix shorter than two
@@ -132,81 +132,70 @@ fn render_group(prefix: &str, suffix: &str, runs: &[Run]) -> String {
     s
 }
 
-/// No group: the name is emitted as is.
-const SINGLE: u32 = u32::MAX;
+/// A name with a number, as a member of its (prefix, suffix) group.
+struct Member<'a> {
+    group: usize,
+    value: u128,
+    len: usize,
+    name: &'a str,
+    prefix: &'a str,
+    suffix: &'a str,
+}
 
 pub(crate) fn compress(names: &[&str], style: Style) -> String {
-    let mut xs: Vec<&str> = names.iter().copied().filter(|n| !n.is_empty()).collect();
-    // natural_cmp is Equal only for identical names, so unstable sorting is exact.
-    xs.sort_unstable_by(|a, b| natural_cmp(a, b));
-    xs.dedup();
-
-    let splits: Vec<Option<Split<'_>>> = xs.iter().map(|x| split(x, style)).collect();
-    let mut group_of = vec![SINGLE; xs.len()];
-    let mut ids: HashMap<(&str, &str), u32> = HashMap::new();
-    let mut group_first: Vec<usize> = Vec::new();
-    let mut group_size: Vec<usize> = Vec::new();
-    for (i, sp) in splits.iter().enumerate() {
-        let Some(sp) = sp else { continue };
-        let next_id = u32::try_from(group_first.len()).unwrap_or(SINGLE);
-        let id = *ids.entry((sp.prefix, sp.suffix)).or_insert(next_id);
-        if id == SINGLE {
+    // One id per (prefix, suffix); names without a usable number go straight to the pieces.
+    let mut ids: HashMap<(&str, &str), usize> = HashMap::new();
+    let mut members: Vec<Member<'_>> = Vec::with_capacity(names.len());
+    let mut pieces: Vec<(&str, Option<String>)> = Vec::new();
+    for &name in names.iter().filter(|n| !n.is_empty()) {
+        let Some(sp) = split(name, style) else {
+            pieces.push((name, None));
             continue;
-        }
-        if id == next_id {
-            group_first.push(i);
-            group_size.push(0);
-        }
-        group_of[i] = id;
-        group_size[id as usize] += 1;
-    }
-
-    // Stable counting sort of members by group keeps natural order inside each group.
-    let mut offsets = Vec::with_capacity(group_size.len() + 1);
-    offsets.push(0);
-    for size in &group_size {
-        offsets.push(offsets[offsets.len() - 1] + size);
-    }
-    let mut fill = offsets.clone();
-    let mut members = vec![0usize; offsets[offsets.len() - 1]];
-    for (i, &g) in group_of.iter().enumerate() {
-        if g != SINGLE {
-            members[fill[g as usize]] = i;
-            fill[g as usize] += 1;
-        }
-    }
-
-    // The bracket text of each group, or None when its names are emitted one by one.
-    let rendered: Vec<Option<String>> = (0..group_first.len())
-        .map(|g| {
-            let m = &members[offsets[g]..offsets[g + 1]];
-            if m.len() < 2 {
-                return None;
-            }
-            let parts = m.iter().filter_map(|&i| splits[i].as_ref());
-            let runs = build_runs(parts.clone().map(|s| (s.value, s.digits.len())));
-            let first = parts.clone().next()?;
-            let text = render_group(first.prefix, first.suffix, &runs);
-            let listed: usize = m.iter().map(|&i| xs[i].len()).sum::<usize>() + m.len() - 1;
-            (text.len() <= listed).then_some(text)
-        })
-        .collect();
-
-    let mut out = String::with_capacity(xs.iter().map(|x| x.len() + 1).sum());
-    for (i, x) in xs.iter().enumerate() {
-        let piece = match group_of[i] {
-            SINGLE => Some(*x),
-            g => match &rendered[g as usize] {
-                None => Some(*x),
-                Some(text) => (group_first[g as usize] == i).then_some(text.as_str()),
-            },
         };
-        if let Some(piece) = piece {
-            if !out.is_empty() {
-                out.push(',');
+        let next_id = ids.len();
+        let group = *ids.entry((sp.prefix, sp.suffix)).or_insert(next_id);
+        members.push(Member {
+            group,
+            value: sp.value,
+            len: sp.digits.len(),
+            name,
+            prefix: sp.prefix,
+            suffix: sp.suffix,
+        });
+    }
+    // Inside a group, natural order is (value, written length), so integer keys suffice and
+    // equal keys are the same name.
+    members.sort_unstable_by_key(|m| (m.group, m.value, m.len));
+    members.dedup_by_key(|m| (m.group, m.value, m.len));
+
+    for group in members.chunk_by(|a, b| a.group == b.group) {
+        let first = &group[0];
+        if group.len() > 1 {
+            let runs = build_runs(group.iter().map(|m| (m.value, m.len)));
+            let text = render_group(first.prefix, first.suffix, &runs);
+            let listed = group.iter().map(|m| m.name.len() + 1).sum::<usize>() - 1;
+            if text.len() <= listed {
+                pieces.push((first.name, Some(text)));
+                continue;
             }
-            out.push_str(piece);
         }
+        pieces.extend(group.iter().map(|m| (m.name, None)));
+    }
+
+    // Pieces in natural order of their smallest name; duplicate singles are dropped here.
+    pieces.sort_unstable_by(|a, b| natural_cmp(a.0, b.0));
+    pieces.dedup_by(|a, b| a.0 == b.0);
+    let mut out = String::with_capacity(
+        pieces
+            .iter()
+            .map(|(n, t)| t.as_ref().map_or(n.len(), String::len) + 1)
+            .sum(),
+    );
+    for (name, text) in &pieces {
+        if !out.is_empty() {
+            out.push(',');
+        }
+        out.push_str(text.as_deref().unwrap_or(name));
     }
     out
 }

@@ -3,7 +3,7 @@
 //! duplicates are kept; the caller has already checked the size limits.
 
 use super::num::push_padded;
-use super::parse::{Item, Part, Range};
+use super::parse::{Parsed, Part, Range};
 
 /// Position inside one group: which range, and the current value when it is a span.
 #[derive(Clone, Copy)]
@@ -39,14 +39,14 @@ fn advance(ranges: &[Range<'_>], cur: &mut Cursor) -> bool {
     cur.range < ranges.len()
 }
 
-/// Expands items into `total` names (the count computed by the parser).
-pub(crate) fn expand_items(items: &[Item<'_>], total: u64) -> Vec<String> {
-    let mut out = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
+/// Expands a parsed hostlist into its `total` names.
+pub(crate) fn expand_parsed(parsed: &Parsed<'_>) -> Vec<String> {
+    let mut out = Vec::with_capacity(usize::try_from(parsed.total).unwrap_or(0));
     // One cursor per group, reused across items.
     let mut cursors: Vec<Cursor> = Vec::new();
-    for item in items {
+    for item in parsed.items() {
         cursors.clear();
-        cursors.extend(item.parts.iter().filter_map(|p| match p {
+        cursors.extend(item.iter().filter_map(|p| match p {
             Part::Group(ranges) => Some(first(ranges)),
             Part::Text(_) => None,
         }));
@@ -54,7 +54,7 @@ pub(crate) fn expand_items(items: &[Item<'_>], total: u64) -> Vec<String> {
         loop {
             let mut name = String::with_capacity(len_hint);
             let mut g = 0;
-            for part in &item.parts {
+            for part in item {
                 match part {
                     Part::Text(t) => name.push_str(t),
                     Part::Group(ranges) => {
@@ -81,8 +81,8 @@ pub(crate) fn expand_items(items: &[Item<'_>], total: u64) -> Vec<String> {
 
 /// Odometer step over the groups of `item`, rightmost group fastest; `false` after the last
 /// combination.
-fn next_combination(item: &Item<'_>, cursors: &mut [Cursor]) -> bool {
-    let groups = item.parts.iter().filter_map(|p| match p {
+fn next_combination(item: &[Part<'_>], cursors: &mut [Cursor]) -> bool {
+    let groups = item.iter().filter_map(|p| match p {
         Part::Group(ranges) => Some(ranges.as_slice()),
         Part::Text(_) => None,
     });

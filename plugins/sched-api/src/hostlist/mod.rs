@@ -10,10 +10,10 @@
 //! Limits (H6) are checked before anything is allocated: a range holds at most 65 536 values
 //! and a hostlist at most 1 000 000 names. Numbers in ranges must fit in 128 bits; a range bound
 //! beyond that is reported as a bad range (a single number is copied as written, whatever its
-//! size). Where Slurm 22.05 is more lenient, loggia is stricter (§7.4 R3).
+//! size). Where Slurm 22.05 is more lenient, loggia is stricter (§7.4 R3). A newline separates
+//! items as §7.1 says, although Slurm 22.05 takes it as part of a name.
 //!
-//! The `hostlist-parser` crate is not used: it rejects `_` in names, cannot compress, and its
-//! whitespace handling differs from Slurm's.
+//! The `hostlist-parser` crate is not used: it rejects `_` in names and cannot compress.
 
 mod compress;
 mod error;
@@ -44,7 +44,7 @@ pub enum Style {
 /// Expands a hostlist into names: items left to right, order and duplicates preserved (§7.2).
 pub fn expand(s: &str) -> Result<Vec<String>, HostlistError> {
     let parsed = parse::parse(s, MAX_NAMES)?;
-    Ok(expand::expand_items(&parsed.items, parsed.total))
+    Ok(expand::expand_parsed(&parsed))
 }
 
 /// Like [`expand`], keeping only the first occurrence of each name.
@@ -62,15 +62,18 @@ pub fn expand_all<S: AsRef<str>>(items: &[S]) -> Result<Vec<String>, HostlistErr
     for item in items {
         let parsed = parse::parse(item.as_ref(), budget)?;
         budget -= parsed.total;
-        names.extend(expand::expand_items(&parsed.items, parsed.total));
+        names.extend(expand::expand_parsed(&parsed));
     }
     natural_sort_dedup(&mut names);
     Ok(names)
 }
 
 /// Compresses names into a hostlist (§7.3): duplicates removed, pieces in natural order of their
-/// smallest name. Empty names are skipped. Names are not validated: a name outside the grammar
-/// is written as is and will not expand back.
+/// smallest name. The text is never longer than the names joined by commas (a group whose
+/// brackets do not pay off is written name by name), and runs of more than 65 536 values are
+/// split so that the text expands again (within the 1 000 000-name limit). Empty names are
+/// skipped. Names are not validated: one outside the grammar is written as is and will not
+/// expand back.
 pub fn compress<S: AsRef<str>>(names: &[S], style: Style) -> String {
     let names: Vec<&str> = names.iter().map(AsRef::as_ref).collect();
     compress::compress(&names, style)

@@ -32,17 +32,21 @@ pub(crate) enum Part<'a> {
     Group(Vec<Range<'a>>),
 }
 
-/// A whitespace- or comma-separated item; `parts` is never empty.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Item<'a> {
-    pub(crate) parts: Vec<Part<'a>>,
-}
-
-/// A parsed hostlist and the number of names it expands to.
+/// A parsed hostlist and the number of names it expands to. The parts of all items share one
+/// vector, so a list of 100 000 plain names costs no allocation per name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Parsed<'a> {
-    pub(crate) items: Vec<Item<'a>>,
+    parts: Vec<Part<'a>>,
+    /// Each whitespace- or comma-separated item as a non-empty range of `parts`.
+    items: Vec<std::ops::Range<usize>>,
     pub(crate) total: u64,
+}
+
+impl<'a> Parsed<'a> {
+    /// The parts of each item, in order.
+    pub(crate) fn items(&self) -> impl Iterator<Item = &[Part<'a>]> {
+        self.items.iter().map(|r| &self.parts[r.clone()])
+    }
 }
 
 fn is_sep(c: char) -> bool {
@@ -50,17 +54,19 @@ fn is_sep(c: char) -> bool {
 }
 
 /// Characters allowed in the literal text of an item.
-pub(crate) fn is_text_char(c: char) -> bool {
+fn is_text_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
 }
 
 /// Parses `input`, failing with H6 when it would expand to more than `budget` names.
 pub(crate) fn parse(input: &str, budget: u64) -> Result<Parsed<'_>, HostlistError> {
     let err = |column: usize, kind: HostlistErrorKind| HostlistError::new(input, column, kind);
-    let mut items = Vec::new();
-    let mut total: u64 = 0;
-
-    let mut parts: Vec<Part<'_>> = Vec::new();
+    let mut p = Parsed {
+        parts: Vec::new(),
+        items: Vec::new(),
+        total: 0,
+    };
+    let mut item_start = 0;
     let mut item_count: u64 = 1;
     let mut item_column = 0;
     // Byte offset where the pending literal text started.
@@ -73,7 +79,7 @@ pub(crate) fn parse(input: &str, budget: u64) -> Result<Parsed<'_>, HostlistErro
         if let Some((_, c)) = next {
             column += 1;
             if is_text_char(c) {
-                if text_start.is_none() && parts.is_empty() {
+                if text_start.is_none() && p.parts.len() == item_start {
                     item_column = column;
                 }
                 if text_start.is_none() {
@@ -85,51 +91,46 @@ pub(crate) fn parse(input: &str, budget: u64) -> Result<Parsed<'_>, HostlistErro
         // Anything but text ends the pending literal.
         let here = next.map_or(input.len(), |(pos, _)| pos);
         if let Some(start) = text_start.take() {
-            parts.push(Part::Text(&input[start..here]));
+            p.parts.push(Part::Text(&input[start..here]));
         }
         match next {
             None => {
-                finish_item(&mut items, &mut parts, &mut total, item_count, budget)
+                finish_item(&mut p, item_start, item_count, budget)
                     .map_err(|()| err(item_column, HostlistErrorKind::TooLarge))?;
                 break;
             }
             Some((_, c)) if is_sep(c) => {
-                finish_item(&mut items, &mut parts, &mut total, item_count, budget)
+                finish_item(&mut p, item_start, item_count, budget)
                     .map_err(|()| err(item_column, HostlistErrorKind::TooLarge))?;
+                item_start = p.parts.len();
                 item_count = 1;
             }
             Some((_, '[')) => {
-                if parts.is_empty() {
+                if p.parts.len() == item_start {
                     item_column = column;
                 }
                 let (ranges, count) = parse_group(input, &mut chars, &mut column)?;
                 item_count = item_count.saturating_mul(count);
-                parts.push(Part::Group(ranges));
+                p.parts.push(Part::Group(ranges));
             }
             Some((_, ']')) => return Err(err(column, HostlistErrorKind::UnbalancedBrackets)),
             Some((_, c)) => return Err(err(column, HostlistErrorKind::InvalidCharacter(c))),
         }
     }
-    Ok(Parsed { items, total })
+    Ok(p)
 }
 
-fn finish_item<'a>(
-    items: &mut Vec<Item<'a>>,
-    parts: &mut Vec<Part<'a>>,
-    total: &mut u64,
-    count: u64,
-    budget: u64,
-) -> Result<(), ()> {
-    if parts.is_empty() {
+/// Records the item made of the parts from `start` on, if any; `Err` when the names would
+/// exceed the budget.
+fn finish_item(p: &mut Parsed<'_>, start: usize, count: u64, budget: u64) -> Result<(), ()> {
+    if p.parts.len() == start {
         return Ok(());
     }
-    *total = total.saturating_add(count);
-    if *total > budget {
+    p.total = p.total.saturating_add(count);
+    if p.total > budget {
         return Err(());
     }
-    items.push(Item {
-        parts: std::mem::take(parts),
-    });
+    p.items.push(start..p.parts.len());
     Ok(())
 }
 
@@ -244,25 +245,22 @@ mod tests {
     fn items_and_parts() {
         let p = parse(" r[1-2]c[01,7]-ib, x ", 1_000_000).unwrap();
         assert_eq!(p.total, 5);
+        let items: Vec<&[Part<'_>]> = p.items().collect();
         assert_eq!(
-            p.items,
-            vec![
-                Item {
-                    parts: vec![
-                        Part::Text("r"),
-                        Part::Group(vec![Range::Span {
-                            lo: 1,
-                            hi: 2,
-                            width: 1
-                        }]),
-                        Part::Text("c"),
-                        Part::Group(vec![Range::Single("01"), Range::Single("7")]),
-                        Part::Text("-ib"),
-                    ]
-                },
-                Item {
-                    parts: vec![Part::Text("x")]
-                },
+            items,
+            [
+                &[
+                    Part::Text("r"),
+                    Part::Group(vec![Range::Span {
+                        lo: 1,
+                        hi: 2,
+                        width: 1
+                    }]),
+                    Part::Text("c"),
+                    Part::Group(vec![Range::Single("01"), Range::Single("7")]),
+                    Part::Text("-ib"),
+                ][..],
+                &[Part::Text("x")][..],
             ]
         );
     }
@@ -271,7 +269,7 @@ mod tests {
     fn empty_inputs() {
         for s in ["", ",", " \t\n,, "] {
             let p = parse(s, 1_000_000).unwrap();
-            assert!(p.items.is_empty(), "{s:?}");
+            assert_eq!(p.items().count(), 0, "{s:?}");
             assert_eq!(p.total, 0);
         }
     }

@@ -1,4 +1,4 @@
 argv: ["timeout","60","scontrol","--oneliner","show","node"]
 situation: slurmctld stopped (SIGTERM), slurmd/slurmdbd still up; run under timeout 60
 exit: 1
-seconds: 9.014
+seconds: 9.011

@@ -1,4 +1,4 @@
 argv: ["sbatch","--parsable","--constraint=nosuch","--wrap","true"]
 situation: unknown feature
 exit: 1
-seconds: 0.022
+seconds: 0.003

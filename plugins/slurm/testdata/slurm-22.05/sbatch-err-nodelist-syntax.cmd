@@ -1,4 +1,4 @@
 argv: ["sbatch","--parsable","--nodelist=node[01-02","--wrap","true"]
 situation: unbalanced bracket
 exit: 1
-seconds: 0.022
+seconds: 0.008

@@ -1,4 +1,4 @@
 argv: ["sbatch","--parsable","--nodelist=node99","--wrap","true"]
 situation: node name that does not exist
 exit: 1
-seconds: 0.033
+seconds: 0.027

@@ -1,4 +1,4 @@
 argv: ["sbatch","--parsable","--partition=nosuch","--wrap","true"]
 situation: unknown partition
 exit: 1
-seconds: 0.024
+seconds: 0.005

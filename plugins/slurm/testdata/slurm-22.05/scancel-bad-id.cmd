@@ -1,4 +1,4 @@
 argv: ["scancel","abc"]
 situation: not a job id
 exit: 1
-seconds: 0.006
+seconds: 0.002

@@ -1,4 +1,4 @@
 argv: ["scancel","-v","999999"]
 situation: job id 999999 never existed
 exit: 0
-seconds: 0.008
+seconds: 0.004

@@ -1,4 +1,4 @@
 argv: ["scancel","999999"]
 situation: job id 999999 never existed
 exit: 0
-seconds: 0.005
+seconds: 0.008

@@ -1,4 +1,4 @@
 argv: ["scontrol","--oneliner","show","reservation"]
 situation: no reservation
 exit: 0
-seconds: 0.023
+seconds: 0.003

@@ -1,4 +1,4 @@
 argv: ["sinfo","--noheader","--format=%P"]
 situation: availability probe (SCHEDULING.md 2.7)
 exit: 0
-seconds: 0.049
+seconds: 0.016

@@ -1,4 +1,4 @@
 argv: ["sinfo","--version"]
-situation: any
+situation: any state of the cluster
 exit: 0
 seconds: 0.002
