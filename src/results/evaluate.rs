@@ -21,11 +21,10 @@ pub fn evaluate(
     let deps: BTreeMap<&str, BTreeSet<String>> = evals
         .iter()
         .map(|(k, e)| {
-            let d = Template::parse(&format!("{{{{{e}}}}}"))
-                .map(|t| {
-                    t.refs()
+            let d = Expression::parse(e)
+                .map(|x| {
+                    x.root_names()
                         .into_iter()
-                        .map(|r| r.name)
                         .filter(|n| keys.contains(n.as_str()) && n != k)
                         .collect()
                 })

@@ -4,7 +4,7 @@
 //! Exact arithmetic (C4): percentages are [`Ratio`]s, never floats. Memory is bytes, durations
 //! are whole seconds.
 //!
-//! Submodules: [`grammar`] (the value grammars of §0.1), [`validate`] (raw section → config, with
+//! Submodules: [`grammar`] (the value grammars of §0.1), [`mod@validate`] (raw section → config, with
 //! every error collected), [`pattern`] (whole-value regexes for plugin schemas); plugin
 //! subsections are checked by `plugin.rs`.
 
