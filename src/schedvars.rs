@@ -7,10 +7,12 @@ use crate::resolve::proto::ProtoTest;
 use crate::resolve::vars::Item;
 use crate::run::job::{self, Unit};
 use crate::run::testrun::TestRun;
-use loggia_sched::advanced::{initial_basic, PluginFacts, SchedVar, SchedVars};
+use loggia_sched::advanced::{
+    initial_basic, schedule_tests_basic, BasicGroupInput, PluginFacts, SchedVar, SchedVars,
+};
 use loggia_sched::schedule::validate::{allocation_keys, validate_for, KeyError};
-use loggia_sched::schedule::{NodeCount, RawValue, ShareMode};
-use loggia_sched::{Context, NodeSpec, ScheduleConfig, SchedulerRegistration};
+use loggia_sched::schedule::{NodeCount, RawValue};
+use loggia_sched::{Context, ScheduleConfig, SchedulerRegistration};
 use std::collections::BTreeMap;
 
 /// Validates a resolved `schedule:` section for `scheduler`.
@@ -60,153 +62,131 @@ pub fn initial(reg: &SchedulerRegistration, cfg: &ScheduleConfig) -> Initial {
     }
 }
 
-/// Final (allocation-time) values of the deferred variables for a basic-tier test: the
-/// allocation's nodes (a fractional `nodes` takes its rounded-up share, §6.6) and their facts.
+/// Facts about the allocation, the same for every test of a job: gathered once per runner.
+pub struct AllocFacts {
+    pub nodes: Vec<String>,
+    pub node_info: BTreeMap<String, loggia_sched::NodeInfo>,
+    pub job_id: String,
+}
+
+impl AllocFacts {
+    /// Asks the plugin for the allocation's nodes and their facts; the job id comes from the
+    /// job's `info` (the kickoff script exports `LOGGIA_JOB_DIR`).
+    pub fn gather(reg: &SchedulerRegistration, cx: &Context) -> Result<AllocFacts, String> {
+        let nodes = reg.plugin.alloc_nodes(cx).map_err(|e| e.detail())?;
+        let node_info = nodes
+            .iter()
+            .filter_map(|n| reg.plugin.alloc_node_info(cx, n).map(|i| (n.clone(), i)))
+            .collect();
+        let job_id = std::env::var_os("LOGGIA_JOB_DIR")
+            .and_then(|d| job::read_record(std::path::Path::new(&d)))
+            .map(|r| r.info.id)
+            .unwrap_or_default();
+        Ok(AllocFacts {
+            nodes,
+            node_info,
+            job_id,
+        })
+    }
+}
+
+/// Final (allocation-time) values of the deferred variables of one basic-tier test: a
+/// fractional `nodes` takes its rounded-up share of the allocation (§6.6).
 pub fn final_vars(
     reg: &SchedulerRegistration,
-    cx: &Context,
     cfg: &ScheduleConfig,
-    alloc: &[String],
-) -> Result<BTreeMap<String, Vec<Item>>, String> {
-    let mut h: Vec<String> = alloc.to_vec();
+    alloc: &AllocFacts,
+) -> BTreeMap<String, Vec<Item>> {
+    let mut h: &[String] = &alloc.nodes;
     if let Some(NodeCount::Fraction(r)) = cfg.nodes {
         let n = r.ceil_of(h.len() as u64).max(1) as usize;
-        h.truncate(n.min(h.len()));
+        h = &h[..n.min(h.len())];
     }
-    let facts: BTreeMap<String, loggia_sched::NodeInfo> = h
-        .iter()
-        .filter_map(|n| reg.plugin.alloc_node_info(cx, n).map(|i| (n.clone(), i)))
-        .collect();
-    let job_id = std::env::var_os("LOGGIA_JOB_DIR")
-        .and_then(|d| job::read_record(std::path::Path::new(&d)))
-        .map(|r| r.info.id)
-        .unwrap_or_default();
     let parts = |input: &loggia_sched::LaunchInput| reg.plugin.test_cmd(input);
-    Ok(items(loggia_sched::advanced::final_vars(
-        cfg, &h, &facts, &job_id, &parts,
-    )))
+    items(loggia_sched::advanced::final_vars(
+        cfg,
+        h,
+        &alloc.node_info,
+        &alloc.job_id,
+        &parts,
+    ))
 }
 
-/// The share key of a basic-tier test (§3.8; the chunk is the one pseudo-chunk).
-fn share_key(reg: &SchedulerRegistration, cfg: &ScheduleConfig) -> String {
-    let schema = (reg.config_schema)();
-    let key = (
-        reg.name,
-        cfg.share_allocation == ShareMode::Max,
-        (cfg.nodes, cfg.min_nodes, cfg.tasks),
-        (
-            &cfg.partition,
-            &cfg.reservation,
-            &cfg.account,
-            &cfg.qos,
-            cfg.core_spec,
-        ),
-        (&cfg.include_nodes, &cfg.exclude_nodes, cfg.node_state),
-        allocation_keys(cfg, reg.name, &schema),
-    );
-    serde_json::to_string(&key).unwrap_or_default()
-}
-
-fn range_of(cfg: &ScheduleConfig) -> NodeSpec {
-    let n = cfg.cluster_info.node_count;
-    let max = match cfg.nodes {
-        None if cfg.tasks.is_some() => None,
-        None => Some(1),
-        Some(NodeCount::Count(c)) => Some(c),
-        Some(NodeCount::Fraction(r)) => Some(r.ceil_of(n).max(1)),
-    };
-    let min = match cfg.min_nodes {
-        None => max.unwrap_or(1),
-        Some(NodeCount::Count(c)) => c,
-        Some(NodeCount::Fraction(r)) => r.ceil_of(n).max(1),
-    };
-    NodeSpec::Range {
-        min,
-        max,
-        include: cfg.include_nodes.clone(),
-        exclude: cfg.exclude_nodes.clone(),
-    }
-}
-
-/// Groups tests into jobs by scheduler and share key and launches them; returns failures.
+/// Groups tests into jobs (§3.8–§3.9, per scheduler, in test-id order) and launches them;
+/// returns the failures, already recorded on their tests.
 pub fn kickoff(site: &Site, ready: &[(TestRun, &ProtoTest)]) -> Vec<String> {
     let mut failures = Vec::new();
-    let host = crate::resolve::facts::short_hostname();
-    let sys_name = crate::resolve::facts::sys_name_of(&host);
-    let runner = loggia_sched::SystemRunner;
-    let cx = Context {
-        runner: &runner,
-        working_dir: &site.working_dir,
-        sys_name: &sys_name,
-        host: &host,
-        settings: &site.scheduling,
-    };
-    // Units in the order of their first test; shared groups keyed by share key.
-    let mut units: Vec<(Vec<usize>, bool)> = Vec::new();
-    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let local = crate::run::local::Local::new();
+    let cx = local.cx(site);
+    let mut by_scheduler: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
     for (i, (_, p)) in ready.iter().enumerate() {
-        if p.schedule.share_allocation == ShareMode::No {
-            units.push((vec![i], false));
-            continue;
-        }
-        let k = share_key(p.scheduler, &p.schedule);
-        match by_key.get(&k) {
-            Some(&u) => units[u].0.push(i),
-            None => {
-                by_key.insert(k, units.len());
-                units.push((vec![i], true));
-            }
-        }
+        by_scheduler.entry(p.scheduler.name).or_default().push(i);
     }
-    for (members, _) in units {
-        let (_, first) = &ready[members[0]];
-        let reg = first.scheduler;
-        let time_limit_s = members
+    for idxs in by_scheduler.values() {
+        let reg = ready[idxs[0]].1.scheduler;
+        let schema = (reg.config_schema)();
+        // A plugin that ignores node counts sees every test on one one-node pseudo-chunk, so
+        // only the share key groups them.
+        let cfgs: Vec<ScheduleConfig> = idxs
             .iter()
-            .map(|&i| ready[i].1.schedule.time_limit_s)
-            .max()
-            .unwrap_or(3600);
-        let mut schedule = first.schedule.clone();
-        schedule.time_limit_s = time_limit_s;
-        let unit = Unit {
-            tests: members
+            .map(|&i| {
+                let mut c = ready[i].1.schedule.clone();
+                if !reg.plugin.uses_node_counts() {
+                    c.cluster_info.node_count = 1;
+                }
+                c
+            })
+            .collect();
+        let inputs: Vec<BasicGroupInput> = idxs
+            .iter()
+            .zip(&cfgs)
+            .map(|(&i, cfg)| BasicGroupInput {
+                id: ready[i].0.id,
+                cfg,
+                alloc_keys: allocation_keys(cfg, reg.name, &schema),
+            })
+            .collect();
+        let by_id: BTreeMap<u64, usize> = idxs.iter().map(|&i| (ready[i].0.id, i)).collect();
+        for unit in schedule_tests_basic(reg.name, &inputs) {
+            let members: Vec<usize> = unit
+                .tests
+                .iter()
+                .filter_map(|id| by_id.get(id).copied())
+                .collect();
+            let Some(&lead) = members.first() else {
+                continue;
+            };
+            let tests: Vec<(&TestRun, String)> = members
                 .iter()
                 .map(|&i| (&ready[i].0, ready[i].1.full_name()))
-                .collect(),
-            node_spec: range_of(&schedule),
-            schedule,
-            time_limit_s,
-            shebang: first
-                .cfg
-                .shebang
-                .clone()
-                .unwrap_or_else(|| "#!/usr/bin/bash".to_string()),
-            mode: "individual, flex".to_string(),
-        };
-        if let Err(e) = job::launch(site, reg, &cx, &unit) {
-            failures.push(e);
+                .collect();
+            let node_spec = match unit.node_spec {
+                Ok(n) => n,
+                Err(msg) => {
+                    job::fail_unit(site, &tests, &msg);
+                    failures.push(msg);
+                    continue;
+                }
+            };
+            let first = ready[lead].1;
+            let mut schedule = first.schedule.clone();
+            schedule.time_limit_s = unit.time_limit_s;
+            let unit = Unit {
+                tests,
+                node_spec,
+                schedule,
+                time_limit_s: unit.time_limit_s,
+                shebang: first
+                    .cfg
+                    .shebang
+                    .clone()
+                    .unwrap_or_else(|| "#!/usr/bin/bash".to_string()),
+                kind: unit.kind,
+            };
+            if let Err(e) = job::launch(site, reg, &cx, &unit) {
+                failures.push(e);
+            }
         }
     }
     failures
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn basic_ranges() {
-        let mut c = ScheduleConfig::default();
-        assert_eq!(
-            range_of(&c),
-            NodeSpec::Range {
-                min: 1,
-                max: Some(1),
-                include: vec![],
-                exclude: vec![]
-            }
-        );
-        c.tasks = Some(8);
-        assert!(matches!(range_of(&c), NodeSpec::Range { max: None, .. }));
-    }
 }

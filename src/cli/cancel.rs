@@ -4,7 +4,7 @@
 
 use crate::exit::Exit;
 use crate::fsutil;
-use crate::results::record::{complete, Outcome};
+use crate::results::record::fail;
 use crate::run::job;
 use crate::run::testrun::TestRun;
 use std::collections::BTreeMap;
@@ -37,28 +37,17 @@ pub fn run(a: Args) -> Result<Exit, Exit> {
             Some(d) => jobs.entry(d).or_default().push(t.clone()),
             None => {
                 // Never kicked off: nothing else will complete it.
-                let _ = t.set_status("SCHED_CANCELLED", "cancelled before kickoff");
-                let _ = complete(
+                fail(
                     t,
                     &site.result_log,
-                    &Outcome {
-                        forced_error: Some("the test was cancelled".into()),
-                        ..Default::default()
-                    },
+                    "SCHED_CANCELLED",
+                    "cancelled before kickoff",
                 );
             }
         }
     }
-    let host = crate::resolve::facts::short_hostname();
-    let sys_name = crate::resolve::facts::sys_name_of(&host);
-    let runner = loggia_sched::SystemRunner;
-    let cx = loggia_sched::Context {
-        runner: &runner,
-        working_dir: &site.working_dir,
-        sys_name: &sys_name,
-        host: &host,
-        settings: &site.scheduling,
-    };
+    let local = crate::run::local::Local::new();
+    let cx = local.cx(&site);
     let mut by_plugin: BTreeMap<String, Vec<(PathBuf, job::JobRecord)>> = BTreeMap::new();
     let mut exit = Exit::Success;
     for dir in jobs.keys() {
@@ -108,17 +97,11 @@ pub fn run(a: Args) -> Result<Exit, Exit> {
                     println!("cancelled job {} ({plugin})", rec.info.id);
                     for t in jobs.get(dir).into_iter().flatten() {
                         if !t.is_complete() {
-                            let _ = t.set_status(
-                                "SCHED_CANCELLED",
-                                &format!("job {} was cancelled", rec.info.id),
-                            );
-                            let _ = complete(
+                            fail(
                                 t,
                                 &site.result_log,
-                                &Outcome {
-                                    forced_error: Some("the test was cancelled".into()),
-                                    ..Default::default()
-                                },
+                                "SCHED_CANCELLED",
+                                &format!("job {} was cancelled", rec.info.id),
                             );
                         }
                     }

@@ -19,16 +19,8 @@ pub fn run(a: Args) -> Result<Exit, Exit> {
     match a.what {
         What::Schedulers => {
             let site = super::load_site()?;
-            let host = crate::resolve::facts::short_hostname();
-            let sys_name = crate::resolve::facts::sys_name_of(&host);
-            let runner = loggia_sched::SystemRunner;
-            let cx = loggia_sched::Context {
-                runner: &runner,
-                working_dir: &site.working_dir,
-                sys_name: &sys_name,
-                host: &host,
-                settings: &site.scheduling,
-            };
+            let local = crate::run::local::Local::new();
+            let cx = local.cx(&site);
             println!(
                 "{:<10} {:<9} {:<40} DESCRIPTION",
                 "NAME", "TIER", "AVAILABLE"

@@ -4,7 +4,7 @@
 //! works on located YAML trees, so later errors still point at the file a value came from.
 
 use super::site::ConfigDir;
-use super::yaml::{self, ConfigError, Key, Node, NodeKind};
+use super::yaml::{self, ConfigError, Key, Node, NodeKind, Span};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -152,19 +152,25 @@ fn source_text(span: &yaml::Span) -> Option<String> {
     )
 }
 
+/// The entries of the `build` and `run` mappings of a test tree.
+fn script_sections(node: &mut Node) -> Vec<(Span, &mut Vec<(Key, Node)>)> {
+    let NodeKind::Map(entries) = &mut node.kind else {
+        return Vec::new();
+    };
+    entries
+        .iter_mut()
+        .filter(|(k, _)| k.name == "build" || k.name == "run")
+        .filter_map(|(_, sect)| match &mut sect.kind {
+            NodeKind::Map(items) => Some((sect.span.clone(), items)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Shell command lines keep their words: a plain `true` in `cmds` is the shell built-in, not
 /// the YAML boolean `True` that Y2 would make of it (`run: cmds: [true]` must run `true`).
 pub fn restore_shell_words(node: &mut Node) {
-    let NodeKind::Map(entries) = &mut node.kind else {
-        return;
-    };
-    for (k, sect) in entries.iter_mut() {
-        if k.name != "build" && k.name != "run" {
-            continue;
-        }
-        let NodeKind::Map(items) = &mut sect.kind else {
-            continue;
-        };
+    for (_, items) in script_sections(node) {
         for (ik, list) in items.iter_mut() {
             if !matches!(
                 ik.name.as_str(),
@@ -198,16 +204,7 @@ pub fn restore_shell_words(node: &mut Node) {
 
 /// Folds `prepend_cmds`/`append_cmds` of `build`/`run` into `cmds` (§5).
 pub fn fold_cmds(node: &mut Node) {
-    let NodeKind::Map(entries) = &mut node.kind else {
-        return;
-    };
-    for (k, sect) in entries.iter_mut() {
-        if k.name != "build" && k.name != "run" {
-            continue;
-        }
-        let NodeKind::Map(items) = &mut sect.kind else {
-            continue;
-        };
+    for (fallback, items) in script_sections(node) {
         let take = |items: &mut Vec<(Key, Node)>, name: &str| -> Option<Node> {
             let i = items.iter().position(|(k, _)| k.name == name)?;
             Some(items.remove(i).1)
@@ -222,14 +219,14 @@ pub fn fold_cmds(node: &mut Node) {
             match n.map(|n| n.kind) {
                 Some(NodeKind::Seq(v)) => v,
                 Some(NodeKind::Null) | None => Vec::new(),
-                Some(other) => vec![Node::synthetic(other, sect.span.clone())],
+                Some(other) => vec![Node::synthetic(other, fallback.clone())],
             }
         };
         let anchor = pre
             .as_ref()
             .or(app.as_ref())
             .map(|n| n.span.clone())
-            .unwrap_or(sect.span.clone());
+            .unwrap_or(fallback.clone());
         let mut out = as_list(pre);
         let existing = cmds_i.map(|i| items.remove(i));
         let key = existing.as_ref().map(|(k, _)| k.clone()).unwrap_or(Key {

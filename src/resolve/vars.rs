@@ -17,6 +17,32 @@ pub enum Item {
     Map(BTreeMap<String, String>),
 }
 
+impl Item {
+    /// The item as an expression value (mappings of strings stay mappings).
+    pub fn to_value(&self) -> Value {
+        match self {
+            Item::Str(s) => Value::Str(s.clone()),
+            Item::Map(m) => Value::Map(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// An expression value as an item: mappings by sub-key, everything else as text.
+    pub fn from_value(v: &Value) -> Item {
+        match v {
+            Value::Map(m) => Item::Map(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.to_text().unwrap_or_default()))
+                    .collect(),
+            ),
+            other => Item::Str(other.to_text().unwrap_or_default()),
+        }
+    }
+}
+
 pub const SETS: [&str; 4] = ["var", "sys", "pav", "sched"];
 
 /// All variable sets of one test.
@@ -171,7 +197,7 @@ impl Resolver for VarSets {
             .cloned()
             .unwrap_or_default();
         if s != "var" {
-            let vals = items.iter().map(item_value).collect::<Vec<_>>();
+            let vals = items.iter().map(Item::to_value).collect::<Vec<_>>();
             self.cache.borrow_mut().insert(key, vals.clone());
             return Ok(vals);
         }
@@ -200,17 +226,6 @@ impl Resolver for VarSets {
             out.map_err(|e| ExprError::new(format!("in variable '{name}': {}", e.message)))?;
         self.cache.borrow_mut().insert(key, out.clone());
         Ok(out)
-    }
-}
-
-fn item_value(it: &Item) -> Value {
-    match it {
-        Item::Str(s) => Value::Str(s.clone()),
-        Item::Map(m) => Value::Map(
-            m.iter()
-                .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
-                .collect(),
-        ),
     }
 }
 

@@ -27,26 +27,15 @@ pub struct Outcome {
     pub test_version: Option<String>,
 }
 
-fn item_value(it: &Item) -> Value {
-    match it {
-        Item::Str(s) => Value::Str(s.clone()),
-        Item::Map(m) => Value::Map(
-            m.iter()
-                .map(|(k, v)| (k.clone(), Value::Str(v.clone())))
-                .collect(),
-        ),
-    }
-}
-
 /// `var`: single-item variables as their item, others as lists.
 fn vars_value(vars: &BTreeMap<String, Vec<Item>>) -> Value {
     Value::Map(
         vars.iter()
             .map(|(k, items)| {
                 let v = if items.len() == 1 {
-                    item_value(&items[0])
+                    items[0].to_value()
                 } else {
-                    Value::List(items.iter().map(item_value).collect())
+                    Value::List(items.iter().map(Item::to_value).collect())
                 };
                 (k.clone(), v)
             })
@@ -62,47 +51,14 @@ fn sched_value(vars: &BTreeMap<String, Vec<Item>>) -> Value {
             .filter(|(k, _)| *k != "node_list" && *k != "test_node_list")
             .map(|(k, items)| {
                 let v = if k.ends_with("_list") || items.len() > 1 {
-                    Value::List(items.iter().map(item_value).collect())
+                    Value::List(items.iter().map(Item::to_value).collect())
                 } else {
-                    items.first().map(item_value).unwrap_or(Value::Null)
+                    items.first().map(Item::to_value).unwrap_or(Value::Null)
                 };
                 (k.clone(), v)
             })
             .collect(),
     )
-}
-
-/// Converts a result value to JSON.
-pub fn to_json(v: &Value) -> serde_json::Value {
-    match v {
-        Value::Null => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Int(i) => serde_json::Value::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f)
-            .map(serde_json::Value::Number)
-            .unwrap_or(serde_json::Value::Null),
-        Value::Str(s) => serde_json::Value::String(s.clone()),
-        Value::List(l) => serde_json::Value::Array(l.iter().map(to_json).collect()),
-        Value::Map(m) => {
-            serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
-        }
-    }
-}
-
-fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => n
-            .as_i64()
-            .map(Value::Int)
-            .unwrap_or_else(|| Value::Float(n.as_f64().unwrap_or(0.0))),
-        serde_json::Value::String(s) => Value::Str(s.clone()),
-        serde_json::Value::Array(a) => Value::List(a.iter().map(from_json).collect()),
-        serde_json::Value::Object(o) => {
-            Value::Map(o.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
-        }
-    }
 }
 
 /// Builds, evaluates and stores the results of `tr`, then marks it complete. Returns the result
@@ -153,7 +109,7 @@ pub fn complete(tr: &TestRun, result_log: &Path, out: &Outcome) -> std::io::Resu
     );
     r.insert("user".into(), s(&attrs.user));
     r.insert("sys_name".into(), s(&attrs.sys_name));
-    r.insert("job_info".into(), from_json(&job_info));
+    r.insert("job_info".into(), Value::from_json(&job_info));
     r.insert(
         "permute_on".into(),
         Value::Map(
@@ -175,7 +131,7 @@ pub fn complete(tr: &TestRun, result_log: &Path, out: &Outcome) -> std::io::Resu
     if let Some(e) = &out.exit {
         r.insert(
             "exit_info".into(),
-            from_json(&serde_json::to_value(e).unwrap_or_default()),
+            Value::from_json(&serde_json::to_value(e).unwrap_or_default()),
         );
     }
     let mut errors = Vec::new();
@@ -195,7 +151,7 @@ pub fn complete(tr: &TestRun, result_log: &Path, out: &Outcome) -> std::io::Resu
         Value::List(errors.iter().map(|e| Value::Str(e.clone())).collect()),
     );
     r.insert("result".into(), s(result));
-    let json = to_json(&Value::Map(r));
+    let json = Value::Map(r).to_json();
     fsutil::write_json(&tr.path("results.json"), &json)?;
     append_log(result_log, &json)?;
     attrs.result = Some(result.to_string());
@@ -208,6 +164,20 @@ pub fn complete(tr: &TestRun, result_log: &Path, out: &Outcome) -> std::io::Resu
     )?;
     tr.mark_complete()?;
     Ok(Some(result.to_string()))
+}
+
+/// Ends a test that cannot have a real result: records `state` with `note` in its status file
+/// and completes it with result ERROR, `note` being the reason. A failure to record is itself
+/// noted in the status file, since there is nobody else to tell.
+pub fn fail(tr: &TestRun, result_log: &Path, state: &str, note: &str) {
+    let _ = tr.set_status(state, note);
+    let out = Outcome {
+        forced_error: Some(note.to_string()),
+        ..Default::default()
+    };
+    if let Err(e) = complete(tr, result_log, &out) {
+        let _ = tr.set_status("RESULTS_ERROR", &format!("could not record results: {e}"));
+    }
 }
 
 /// Appends one JSON line to the shared result log, under a lock.
@@ -237,7 +207,7 @@ mod tests {
             ("errors".to_string(), vec![]),
             ("tasks_per_node".to_string(), vec![Item::Str("4".into())]),
         ]);
-        let v = to_json(&sched_value(&vars));
+        let v = sched_value(&vars).to_json();
         assert_eq!(
             v,
             serde_json::json!({"chunk_ids": "0", "errors": null, "tasks_per_node": "4"})

@@ -4,42 +4,11 @@
 use super::script::{self, ScriptEnv};
 use super::testrun::{Attributes, StoredVars, TestRun};
 use crate::config::site::Site;
-use crate::config::yaml::{Node, NodeKind};
-use crate::expr::Value;
 use crate::fsutil::{self, write_atomic, write_json};
 use crate::resolve::proto::ProtoTest;
 use crate::resolve::vars::{Item, VarSets, SETS};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-
-/// A tree as YAML (for the stored `config`).
-pub fn node_to_yaml(n: &Node) -> serde_yaml::Value {
-    match &n.kind {
-        NodeKind::Null => serde_yaml::Value::Null,
-        NodeKind::Scalar(s) => serde_yaml::Value::String(s.clone()),
-        NodeKind::Seq(items) => {
-            serde_yaml::Value::Sequence(items.iter().map(node_to_yaml).collect())
-        }
-        NodeKind::Map(m) => {
-            let mut out = serde_yaml::Mapping::new();
-            for (k, v) in m {
-                out.insert(serde_yaml::Value::String(k.name.clone()), node_to_yaml(v));
-            }
-            serde_yaml::Value::Mapping(out)
-        }
-    }
-}
-
-fn value_item(v: &Value) -> Item {
-    match v {
-        Value::Map(m) => Item::Map(
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.to_text().unwrap_or_default()))
-                .collect(),
-        ),
-        other => Item::Str(other.to_text().unwrap_or_default()),
-    }
-}
 
 /// Every variable set, resolved where possible (deferred variables stay as written).
 pub fn stored_vars(
@@ -63,7 +32,7 @@ pub fn stored_vars(
             }
             let resolved = vars
                 .resolved(set, name)
-                .map(|vs| vs.iter().map(value_item).collect())
+                .map(|vs| vs.iter().map(Item::from_value).collect())
                 .unwrap_or_else(|_| items.clone());
             out.insert(name.clone(), resolved);
         }
@@ -126,7 +95,7 @@ pub fn create(env: &CreateEnv, p: &ProtoTest, id: u64, user: &str) -> Result<Tes
     let tr = TestRun::new(&site.working_dir, &p.cfg_label, id);
     let io = |e: std::io::Error| format!("creating test run {}: {e}", tr.dir.display());
     std::fs::create_dir(&tr.dir).map_err(io)?;
-    let cfg_text = serde_yaml::to_string(&node_to_yaml(&p.node)).map_err(|e| e.to_string())?;
+    let cfg_text = serde_yaml::to_string(&p.node).map_err(|e| e.to_string())?;
     write_atomic(&tr.path("config"), cfg_text.as_bytes()).map_err(io)?;
     write_json(
         &tr.path("variables"),

@@ -11,7 +11,7 @@ use crate::config::test::TestConfig;
 use crate::config::yaml;
 use crate::fsutil;
 use crate::resolve::vars::VarSets;
-use crate::results::record::{complete, Outcome};
+use crate::results::record::{complete, fail, Outcome};
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -35,6 +35,13 @@ struct Running {
     last_change: Instant,
 }
 
+/// What every test of this allocation shares, computed once.
+struct Shared {
+    alloc: crate::schedvars::AllocFacts,
+    sys: std::collections::BTreeMap<String, crate::resolve::facts::Fact>,
+    lib: PathBuf,
+}
+
 /// Runs the tests `ids` (full ids) of this allocation; returns the process exit code.
 pub fn run(site: &Site, ids: &[String]) -> Result<i32, String> {
     signals::install(&signals::RUNNER);
@@ -54,45 +61,31 @@ pub fn run(site: &Site, ids: &[String]) -> Result<i32, String> {
     let reg = loggia_sched::registry()
         .get(&attrs.scheduler)
         .map_err(|e| e.to_string())?;
-    let host = crate::resolve::facts::short_hostname();
-    let runner = loggia_sched::SystemRunner;
-    let cx = loggia_sched::Context {
-        runner: &runner,
-        working_dir: &site.working_dir,
-        sys_name: &attrs.sys_name,
-        host: &host,
-        settings: &site.scheduling,
+    let local = crate::run::local::Local::new();
+    let cx = local.cx(site);
+    let shared = Shared {
+        alloc: crate::schedvars::AllocFacts::gather(reg, &cx)?,
+        sys: crate::resolve::facts::sys_vars(&site.sys_vars),
+        lib: crate::run::create::install_lib(&site.working_dir).map_err(|e| e.to_string())?,
     };
-    let nodes = reg.plugin.alloc_nodes(&cx).map_err(|e| e.detail())?;
     let mut queue = VecDeque::new();
     for tr in tests {
         if tr.is_complete() {
             continue;
         }
         if tr.cancel_requested() {
-            let _ = tr.set_status("SCHED_CANCELLED", "cancelled before it started");
-            finish(
-                site,
+            fail(
                 &tr,
-                Outcome {
-                    forced_error: Some("the test was cancelled".into()),
-                    ..Default::default()
-                },
+                &site.result_log,
+                "SCHED_CANCELLED",
+                "cancelled before it started",
             );
             continue;
         }
-        match finalize(site, &tr, reg, &cx, &nodes) {
+        match finalize(site, &tr, reg, &shared) {
             Ok(r) => queue.push_back(r),
             Err(msg) => {
-                let _ = tr.set_status("RUN_ERROR", &msg);
-                finish(
-                    site,
-                    &tr,
-                    Outcome {
-                        forced_error: Some(msg),
-                        ..Default::default()
-                    },
-                );
+                fail(&tr, &site.result_log, "RUN_ERROR", &msg);
             }
         }
     }
@@ -104,19 +97,18 @@ fn finalize(
     site: &Site,
     tr: &TestRun,
     reg: &'static loggia_sched::SchedulerRegistration,
-    cx: &loggia_sched::Context,
-    nodes: &[String],
+    shared: &Shared,
 ) -> Result<Ready, String> {
     let mut stored = tr.vars().map_err(|e| format!("reading variables: {e}"))?;
     let schedule: loggia_sched::ScheduleConfig = fsutil::read_json(&tr.path("schedule.json"))
         .map_err(|e| format!("reading schedule: {e}"))?;
-    let final_sched = crate::schedvars::final_vars(reg, cx, &schedule, nodes)?;
+    let final_sched = crate::schedvars::final_vars(reg, &schedule, &shared.alloc);
     for (k, v) in final_sched {
         stored.sched.insert(k, v);
     }
     let mut vars = VarSets::new();
     vars.set_all("var", stored.var.clone());
-    vars.facts("sys", crate::resolve::facts::sys_vars(&site.sys_vars));
+    vars.facts("sys", shared.sys.clone());
     vars.set_all("pav", stored.pav.clone());
     vars.set_all("sched", stored.sched.clone());
     let cfg_path = tr.path("config");
@@ -135,7 +127,6 @@ fn finalize(
     stored.sched = resolved.sched;
     stored.deferred.clear();
     fsutil::write_json(&tr.path("variables"), &stored).map_err(|e| e.to_string())?;
-    let lib = crate::run::create::install_lib(&site.working_dir).map_err(|e| e.to_string())?;
     let shebang = cfg
         .shebang
         .clone()
@@ -143,7 +134,7 @@ fn finalize(
     let senv = super::script::ScriptEnv {
         shebang: &shebang,
         config_file: site.file.as_deref(),
-        lib_path: &lib,
+        lib_path: &shared.lib,
         test_dir: &tr.dir,
     };
     let verbose = crate::run::create::parse_bool(cfg.run.verbose.as_deref(), false)
@@ -267,15 +258,7 @@ fn run_queue(site: &Site, mut queue: VecDeque<Ready>) -> Result<i32, String> {
                 }
                 Err(e) => {
                     let msg = format!("could not start run.sh: {e}");
-                    let _ = tr.set_status("RUN_ERROR", &msg);
-                    finish(
-                        site,
-                        &tr,
-                        Outcome {
-                            forced_error: Some(msg),
-                            ..Default::default()
-                        },
-                    );
+                    fail(&tr, &site.result_log, "RUN_ERROR", &msg);
                 }
             }
         }
@@ -295,15 +278,7 @@ fn run_queue(site: &Site, mut queue: VecDeque<Ready>) -> Result<i32, String> {
                 Err(e) => {
                     let done = running.swap_remove(i);
                     let msg = format!("lost track of run.sh: {e}");
-                    let _ = done.r.tr.set_status("RUN_ERROR", &msg);
-                    finish(
-                        site,
-                        &done.r.tr,
-                        Outcome {
-                            forced_error: Some(msg),
-                            ..Default::default()
-                        },
-                    );
+                    fail(&done.r.tr, &site.result_log, "RUN_ERROR", &msg);
                 }
             }
         }
@@ -409,15 +384,7 @@ fn on_signal(site: &Site, sig: i32, running: Vec<Running>, queue: VecDeque<Ready
         } else {
             ("SCHED_ERROR", format!("allocation received signal {sig} before the test completed (time limit or external cancel)"))
         };
-        let _ = tr.set_status(state, &msg);
-        finish(
-            site,
-            tr,
-            Outcome {
-                forced_error: Some(msg),
-                ..Default::default()
-            },
-        );
+        fail(tr, &site.result_log, state, &msg);
     }
     128 + sig
 }

@@ -6,6 +6,7 @@ use super::script::{kickoff_script, KickoffEnv};
 use super::testrun::TestRun;
 use crate::config::site::Site;
 use crate::fsutil::{self, write_json};
+use loggia_sched::advanced::UnitKind;
 use loggia_sched::{
     Context, JobInfo, JobStatus, KickoffRequest, NodeSpec, SchedError, ScheduleConfig,
     SchedulerRegistration,
@@ -94,7 +95,7 @@ pub struct Unit<'a> {
     pub node_spec: NodeSpec,
     pub time_limit_s: u64,
     pub shebang: String,
-    pub mode: String,
+    pub kind: UnitKind,
 }
 
 /// Retries `f` on transient errors: delays `base·2^i` with ±25 % jitter, at most `retries`.
@@ -131,10 +132,10 @@ pub fn launch(
     match &res {
         Ok(info) => {
             let n = unit.tests.len();
-            let how = if n > 1 {
-                format!("(shared with {} other tests)", n - 1)
-            } else {
-                format!("({})", unit.mode)
+            let how = match unit.kind {
+                _ if n > 1 => format!("(shared with {} other tests)", n - 1),
+                UnitKind::IndivChunk => format!("(individual, {n} nodes of its chunk)"),
+                _ => "(individual, flex)".to_string(),
             };
             for (t, _) in &unit.tests {
                 let _ = t.set_status(
@@ -143,18 +144,17 @@ pub fn launch(
                 );
             }
         }
-        Err(msg) => {
-            for (t, _) in &unit.tests {
-                let _ = t.set_status("SCHED_ERROR", msg);
-                let out = crate::results::record::Outcome {
-                    forced_error: Some(msg.clone()),
-                    ..Default::default()
-                };
-                let _ = crate::results::record::complete(t, &site.result_log, &out);
-            }
-        }
+        Err(msg) => fail_unit(site, &unit.tests, msg),
     }
     res
+}
+
+/// Marks every test of a unit that could not be kicked off `SCHED_ERROR` and completes it;
+/// the other units go on (§3.8).
+pub fn fail_unit(site: &Site, tests: &[(&TestRun, String)], msg: &str) {
+    for (t, _) in tests {
+        crate::results::record::fail(t, &site.result_log, "SCHED_ERROR", msg);
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

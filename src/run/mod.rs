@@ -7,6 +7,7 @@ pub mod create;
 pub mod ids;
 pub mod inalloc;
 pub mod job;
+pub mod local;
 pub mod poll;
 pub mod proc;
 pub mod script;
@@ -68,11 +69,15 @@ pub fn start(site: &Site, protos: &[ProtoTest], user: &str) -> Result<Started, S
     };
     let mut created: Vec<(TestRun, &ProtoTest)> = Vec::new();
     for (i, p) in runnable.iter().enumerate() {
-        let tr = create::create(&cenv, p, first + i as u64, &user_name(user))?;
+        let tr = create::create(&cenv, p, first + i as u64, user)?;
         created.push((tr, p));
     }
     let ids: Vec<String> = created.iter().map(|(t, _)| t.full_id()).collect();
-    fsutil_write_last(site, &ids);
+    // Written before building and kickoff, so `loggia wait` finds these tests even if this
+    // process dies halfway.
+    let last = format!("{}\n", ids.join(" "));
+    crate::fsutil::write_atomic(&last_run_path(site), last.as_bytes())
+        .map_err(|e| format!("recording the run: {e}"))?;
     let mut ready: Vec<(TestRun, &ProtoTest)> = Vec::new();
     for (tr, p) in created {
         out.tests.push(tr.clone());
@@ -89,33 +94,26 @@ pub fn start(site: &Site, protos: &[ProtoTest], user: &str) -> Result<Started, S
                 }
                 ready.push((tr, p));
             }
-            Ok(build::BuildOutcome::Failed(m)) | Ok(build::BuildOutcome::TimedOut(m)) | Err(m) => {
-                let state = if m.contains("no output") {
-                    "BUILD_TIMEOUT"
-                } else {
-                    "BUILD_FAILED"
-                };
-                let _ = tr.set_status(state, &m);
-                let out_rec = crate::results::record::Outcome {
-                    forced_error: Some(format!("build failed: {m}")),
-                    ..Default::default()
-                };
-                let _ = crate::results::record::complete(&tr, &site.result_log, &out_rec);
+            Ok(build::BuildOutcome::Failed(m)) | Err(m) => {
+                crate::results::record::fail(
+                    &tr,
+                    &site.result_log,
+                    "BUILD_FAILED",
+                    &format!("build failed: {m}"),
+                );
+                out.failures.push(format!("{}: {m}", p.full_name()));
+            }
+            Ok(build::BuildOutcome::TimedOut(m)) => {
+                crate::results::record::fail(
+                    &tr,
+                    &site.result_log,
+                    "BUILD_TIMEOUT",
+                    &format!("build timed out: {m}"),
+                );
                 out.failures.push(format!("{}: {m}", p.full_name()));
             }
         }
     }
     out.failures.extend(crate::schedvars::kickoff(site, &ready));
     Ok(out)
-}
-
-fn user_name(given: &str) -> String {
-    given.to_string()
-}
-
-fn fsutil_write_last(site: &Site, ids: &[String]) {
-    let _ = crate::fsutil::write_atomic(
-        &last_run_path(site),
-        format!("{}\n", ids.join(" ")).as_bytes(),
-    );
 }

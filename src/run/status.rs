@@ -110,10 +110,9 @@ pub fn current(path: &Path) -> std::io::Result<Option<StatusEntry>> {
     let len = f.metadata()?.len();
     let start = len.saturating_sub(MAX_LINE as u64 * 2);
     f.seek(SeekFrom::Start(start))?;
-    let mut buf = String::new();
     let mut bytes = Vec::new();
     f.read_to_end(&mut bytes)?;
-    buf.push_str(&String::from_utf8_lossy(&bytes));
+    let buf = String::from_utf8_lossy(&bytes);
     Ok(buf.lines().rev().find_map(parse_line))
 }
 

@@ -9,11 +9,14 @@ use super::poll::{self, LiveJob};
 use super::testrun::TestRun;
 use crate::config::site::Site;
 use crate::fsutil;
-use crate::results::record::{complete, Outcome};
+use crate::results::record::fail;
 use loggia_sched::{JobState, SchedulerRegistration};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+/// How often test states are re-read while waiting.
+const SCAN_INTERVAL: Duration = Duration::from_millis(250);
 
 /// What the waiting loop tells the user about.
 pub trait Reporter {
@@ -86,19 +89,14 @@ pub fn wait(
         }
     }
     rep.begin(tests.len(), tests.len() - pending.len());
-    let host = crate::resolve::facts::short_hostname();
-    let sys_name = crate::resolve::facts::sys_name_of(&host);
-    let runner = loggia_sched::SystemRunner;
-    let cx = loggia_sched::Context {
-        runner: &runner,
-        working_dir: &site.working_dir,
-        sys_name: &sys_name,
-        host: &host,
-        settings: &site.scheduling,
-    };
+    let local = crate::run::local::Local::new();
+    let cx = local.cx(site);
     let st = &site.scheduling.status;
     let mut next_poll: BTreeMap<&'static str, (Instant, Duration)> = BTreeMap::new();
     let mut nap = Duration::from_millis(5);
+    // Completion is one stat per test and is checked every pass; states and jobs need file
+    // reads per test, so they are looked at on a slower cadence.
+    let mut next_scan = Instant::now();
     while !pending.is_empty() {
         let before = pending.len();
         pending.retain(|t| {
@@ -113,12 +111,16 @@ pub fn wait(
             }
         });
         let mut changed = pending.len() != before;
+        let scan = Instant::now() >= next_scan;
+        if scan {
+            next_scan = Instant::now() + SCAN_INTERVAL;
+        }
         // Group the tests still waiting on a job by plugin, for one batched poll each.
         let mut by_plugin: BTreeMap<
             &'static str,
             (&'static SchedulerRegistration, BTreeMap<PathBuf, LiveJob>),
         > = BTreeMap::new();
-        for t in &pending {
+        for t in pending.iter().filter(|_| scan) {
             let Ok(Some(stt)) = t.status() else { continue };
             if before_kickoff(&stt.state) {
                 let creator = t.attributes().ok().and_then(|a| a.creator);
@@ -126,15 +128,7 @@ pub fn wait(
                     let msg =
                         "the loggia process that created this test ended before kicking it off"
                             .to_string();
-                    let _ = t.set_status("ABORTED", &msg);
-                    let _ = complete(
-                        t,
-                        &site.result_log,
-                        &Outcome {
-                            forced_error: Some(msg),
-                            ..Default::default()
-                        },
-                    );
+                    fail(t, &site.result_log, "ABORTED", &msg);
                     changed = true;
                 }
                 continue;
@@ -237,15 +231,7 @@ fn fail_incomplete(site: &Site, j: &LiveJob, s: &loggia_sched::JobStatus) -> boo
         } else {
             ("SCHED_ERROR", poll::describe_end(&j.record.info.id, s))
         };
-        let _ = t.set_status(state, &msg);
-        let _ = complete(
-            &t,
-            &site.result_log,
-            &Outcome {
-                forced_error: Some(msg),
-                ..Default::default()
-            },
-        );
+        fail(&t, &site.result_log, state, &msg);
         any = true;
     }
     any

@@ -216,6 +216,10 @@ impl Scheduler for Raw {
         100
     }
 
+    fn uses_node_counts(&self) -> bool {
+        false
+    }
+
     fn min_poll_interval(&self, _cx: &Context) -> Duration {
         MIN_POLL_INTERVAL
     }

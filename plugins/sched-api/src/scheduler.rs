@@ -105,6 +105,12 @@ pub trait Scheduler: Send + Sync + 'static {
         true
     }
 
+    /// Whether node counts shape job grouping on the basic tier (§3.9). `raw` runs every
+    /// group on this one host, so it groups tests by share key alone.
+    fn uses_node_counts(&self) -> bool {
+        true
+    }
+
     /// Default of `run.concurrent`.
     fn concurrent_default(&self) -> u32 {
         1
