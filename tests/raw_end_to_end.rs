@@ -85,3 +85,34 @@ fn all_passing_exits_zero_and_shows_schedulers() {
         "{out}"
     );
 }
+
+#[test]
+fn identical_builds_are_shared() {
+    // Regression: the build script once embedded the test's own directory, so every test got
+    // a different build id and nothing was ever shared.
+    let suite = "a:\n  build:\n    cmds: ['echo built > out.txt']\n  run:\n    cmds: ['cat out.txt']\nb:\n  inherits_from: a\n";
+    let s = Site::new(&[("shared", suite)]);
+    let o = s.run(&["run", "-w", "shared"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let builds: Vec<_> = std::fs::read_dir(s.wd().join("builds"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .collect();
+    assert_eq!(builds.len(), 1, "{builds:?}");
+    let states: Vec<String> = (1..=2u64)
+        .map(|i| std::fs::read_to_string(s.wd().join(format!("test_runs/{i}/status"))).unwrap())
+        .collect();
+    assert_eq!(
+        states
+            .iter()
+            .filter(|t| t.contains(" BUILD_REUSED "))
+            .count(),
+        1,
+        "{states:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(s.wd().join("test_runs/2/run.log")).unwrap(),
+        "built\n"
+    );
+}

@@ -11,6 +11,12 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+/// The environment that tells `loggia-lib.bash` which test it serves. It is set when a script
+/// runs, never written into the script: build scripts are hashed to share builds.
+pub fn test_dir_env(tr: &TestRun) -> Vec<(String, String)> {
+    vec![("LOGGIA_TEST_DIR".to_string(), tr.dir.display().to_string())]
+}
+
 /// How a test's build went.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BuildOutcome {
@@ -262,6 +268,7 @@ fn run_build(
         &log,
         &follow,
         timeout,
+        &test_dir_env(tr),
     )
     .map_err(|e| e.to_string())?;
     let _ = std::os::unix::fs::symlink(&log, tr.path("build.log"));

@@ -65,12 +65,11 @@ pub struct CreateEnv<'a> {
 }
 
 impl CreateEnv<'_> {
-    fn script_env<'b>(&'b self, shebang: &'b str, dir: &'b Path) -> ScriptEnv<'b> {
+    fn script_env<'b>(&'b self, shebang: &'b str) -> ScriptEnv<'b> {
         ScriptEnv {
             shebang,
             config_file: self.site.file.as_deref(),
             lib_path: &self.lib_path,
-            test_dir: dir,
         }
     }
 }
@@ -128,7 +127,7 @@ pub fn create(env: &CreateEnv, p: &ProtoTest, id: u64, user: &str) -> Result<Tes
         .shebang
         .clone()
         .unwrap_or_else(|| "#!/usr/bin/bash".to_string());
-    let senv = env.script_env(&shebang, &tr.dir);
+    let senv = env.script_env(&shebang);
     let b = &p.cfg.build;
     let bverbose = parse_bool(b.verbose.as_deref(), false)?;
     let bauto = parse_bool(b.autoexit.as_deref(), true)?;

@@ -135,7 +135,6 @@ fn finalize(
         shebang: &shebang,
         config_file: site.file.as_deref(),
         lib_path: &shared.lib,
-        test_dir: &tr.dir,
     };
     let verbose = crate::run::create::parse_bool(cfg.run.verbose.as_deref(), false)
         .map_err(|e| format!("run.verbose: {e}"))?;
@@ -233,8 +232,10 @@ fn run_queue(site: &Site, mut queue: VecDeque<Ready>) -> Result<i32, String> {
             }
             let Some(r) = queue.pop_front() else { break };
             let tr = r.tr.clone();
-            let _ = tr.set_status("RUN_READY", "ready to run");
-            let _ = tr.set_status("PREPPING_RUN", "starting run.sh");
+            let _ = tr.set_statuses(&[
+                ("RUN_READY", "ready to run"),
+                ("PREPPING_RUN", "starting run.sh"),
+            ]);
             let build = tr.path("build");
             let _ = fsutil::create_dir_all(&build);
             match proc::spawn_logged(
@@ -242,7 +243,7 @@ fn run_queue(site: &Site, mut queue: VecDeque<Ready>) -> Result<i32, String> {
                 &tr.full_id(),
                 &build,
                 &tr.path("run.log"),
-                &[],
+                &super::build::test_dir_env(&tr),
             ) {
                 Ok(pid) => {
                     let _ = tr.set_status("RUNNING", &format!("run.sh started (pid {pid})"));
@@ -348,11 +349,8 @@ fn complete_ran(site: &Site, done: Running, mut info: loggia_sched::ExitInfo, ca
         );
         out.forced_error = Some(format!("run timed out: no output for {secs}s"));
     } else {
-        let _ = tr.set_status(
-            "RUN_DONE",
-            &format!("run.sh exited with {}", info.exit_code.unwrap_or(-1)),
-        );
-        let _ = tr.set_status("RESULTS", "gathering results");
+        let done = format!("run.sh exited with {}", info.exit_code.unwrap_or(-1));
+        let _ = tr.set_statuses(&[("RUN_DONE", &done), ("RESULTS", "gathering results")]);
     }
     out.exit = Some(info);
     finish(site, tr, out);

@@ -106,9 +106,10 @@ pub fn run_with_timeout(
     log: &Path,
     follow: &Path,
     timeout: Option<Duration>,
+    env: &[(String, String)],
 ) -> std::io::Result<ExitInfo> {
     let start = Instant::now();
-    let pid = spawn_logged(script, arg, cwd, log, &[])?;
+    let pid = spawn_logged(script, arg, cwd, log, env)?;
     let mut last_len = file_len(follow);
     let mut last_change = Instant::now();
     let mut nap = Duration::from_millis(1);
@@ -152,7 +153,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let s = script(d.path(), "echo hi; exit 3");
         let log = d.path().join("log");
-        let info = run_with_timeout(&s, "1", d.path(), &log, &log, None).unwrap();
+        let info = run_with_timeout(&s, "1", d.path(), &log, &log, None, &[]).unwrap();
         assert_eq!(info.exit_code, Some(3));
         assert_eq!(info.signal, None);
         assert_eq!(std::fs::read_to_string(&log).unwrap(), "hi\n");
@@ -171,6 +172,7 @@ mod tests {
             &log,
             &log,
             Some(Duration::from_millis(300)),
+            &[],
         )
         .unwrap();
         assert!(info.timed_out);

@@ -12,8 +12,6 @@ pub struct ScriptEnv<'a> {
     pub shebang: &'a str,
     pub config_file: Option<&'a Path>,
     pub lib_path: &'a Path,
-    /// Absolute test run directory (exported as `LOGGIA_TEST_DIR`).
-    pub test_dir: &'a Path,
 }
 
 /// Quotes a value for a shell `export` the way §4.2 says: values with spaces that are not
@@ -60,10 +58,6 @@ pub fn test_script(sec: &ScriptSection, env: &ScriptEnv, verbose: bool, autoexit
     if let Some(f) = env.config_file {
         s.push_str(&format!("export LOGGIA_CONFIG_FILE={}\n", f.display()));
     }
-    s.push_str(&format!(
-        "export LOGGIA_TEST_DIR={}\n",
-        env.test_dir.display()
-    ));
     s.push_str(&format!("source {}\n", env.lib_path.display()));
     if verbose {
         s.push_str("set -v\n");
@@ -222,13 +216,12 @@ mod tests {
             shebang: "#!/usr/bin/bash",
             config_file: Some(Path::new("/c/loggia.yaml")),
             lib_path: Path::new("/w/share/loggia-lib.bash"),
-            test_dir: Path::new("/w/test_runs/1"),
         };
         let s = test_script(&sec, &env, false, true);
         assert_eq!(
             s,
             "#!/usr/bin/bash\n# The first (and only) argument of the script is the test id.\nexport TEST_ID=${1:-0}\n\
-             export LOGGIA_CONFIG_FILE=/c/loggia.yaml\nexport LOGGIA_TEST_DIR=/w/test_runs/1\n\
+             export LOGGIA_CONFIG_FILE=/c/loggia.yaml\n\
              source /w/share/loggia-lib.bash\nulimit -c 0\nmodule load gcc/12\nis_module_loaded gcc/12 \"$TEST_ID\"\n\
              export A=\"x y\"\nunset B\nexport C=\"q r\"\nset -e -o pipefail\necho a\necho b\n"
         );
@@ -240,7 +233,6 @@ mod tests {
             shebang: "#!/bin/bash",
             config_file: None,
             lib_path: Path::new("/l"),
-            test_dir: Path::new("/t"),
         };
         let s = test_script(&ScriptSection::default(), &env, false, false);
         assert!(s.ends_with("# No commands given for this script.\n"));

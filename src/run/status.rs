@@ -82,9 +82,18 @@ pub fn format_line(time: f64, state: &str, note: &str) -> String {
 
 /// Appends a state change to the status file at `path`.
 pub fn append(path: &Path, state: &str, note: &str) -> std::io::Result<()> {
-    let line = format_line(crate::fsutil::unix_now(), state, note);
+    append_many(path, &[(state, note)])
+}
+
+/// Appends several state changes in one write (steps that follow each other at once).
+pub fn append_many(path: &Path, changes: &[(&str, &str)]) -> std::io::Result<()> {
+    let now = crate::fsutil::unix_now();
+    let text: String = changes
+        .iter()
+        .map(|(s, n)| format_line(now, s, n))
+        .collect();
     let mut f = OpenOptions::new().create(true).append(true).open(path)?;
-    f.write_all(line.as_bytes())
+    f.write_all(text.as_bytes())
 }
 
 /// Parses one line; accepts the legacy `%Y-%m-%dT%H:%M:%S.%f` time as time 0.

@@ -84,6 +84,10 @@ impl TestRun {
         status::append(&self.path("status"), state, note)
     }
 
+    pub fn set_statuses(&self, changes: &[(&str, &str)]) -> std::io::Result<()> {
+        status::append_many(&self.path("status"), changes)
+    }
+
     pub fn status(&self) -> std::io::Result<Option<status::StatusEntry>> {
         status::current(&self.path("status"))
     }

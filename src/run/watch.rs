@@ -1,7 +1,7 @@
 //! Waiting for tests (`loggia run -w`, `loggia wait`): completion is read from the test run
-//! directories (the in-allocation runner writes it), and the scheduler is consulted only for
-//! tests still waiting on their job, at a cadence that backs off while nothing changes
-//! (SCHEDULING.md §5.6–§5.7). A job that ended without completing its tests fails them only
+//! directories (the in-allocation runner writes it), and the scheduler is asked about the
+//! distinct jobs of the incomplete tests — one batched poll per plugin — at a cadence that backs
+//! off while nothing changes (SCHEDULING.md §5.6–§5.7). A job that ended without completing its tests fails them only
 //! after `completion_grace`; a failed status query never decides a test.
 
 use super::job;
@@ -11,7 +11,7 @@ use crate::config::site::Site;
 use crate::fsutil;
 use crate::results::record::fail;
 use loggia_sched::{JobState, SchedulerRegistration};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -50,11 +50,6 @@ fn pid_alive(pid: u32) -> bool {
     std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// States in which a test waits for its job to start it.
-fn waits_on_job(state: &str) -> bool {
-    state == "SCHEDULED"
-}
-
 /// States before kickoff: only the creating process moves a test on from these.
 fn before_kickoff(state: &str) -> bool {
     matches!(
@@ -69,6 +64,28 @@ fn before_kickoff(state: &str) -> bool {
             | "BUILD_SUCCESS"
             | "BUILD_DEFERRED"
     )
+}
+
+/// A test not yet kicked off whose creating process is gone will never be: ends it as
+/// ABORTED. True when it did.
+fn abandoned(site: &Site, t: &TestRun) -> bool {
+    let Ok(Some(st)) = t.status() else {
+        return false;
+    };
+    if !before_kickoff(&st.state) {
+        return false;
+    }
+    let creator = t.attributes().ok().and_then(|a| a.creator);
+    if creator.is_some_and(|(pid, _)| pid != std::process::id() && !pid_alive(pid)) {
+        fail(
+            t,
+            &site.result_log,
+            "ABORTED",
+            "the loggia process that created this test ended before kicking it off",
+        );
+        return true;
+    }
+    false
 }
 
 /// Waits until every test in `tests` is complete, or `timeout` passes.
@@ -97,12 +114,18 @@ pub fn wait(
     // Completion is one stat per test and is checked every pass; states and jobs need file
     // reads per test, so they are looked at on a slower cadence.
     let mut next_scan = Instant::now();
+    let mut job_of: HashMap<u64, PathBuf> = HashMap::new();
+    let mut records: HashMap<PathBuf, job::JobRecord> = HashMap::new();
     while !pending.is_empty() {
         let before = pending.len();
         pending.retain(|t| {
             if t.is_complete() {
-                let r = result_of(t);
-                let name = t.attributes().map(|a| a.name).unwrap_or_default();
+                let attrs = t.attributes().ok();
+                let r = attrs
+                    .as_ref()
+                    .and_then(|a| a.result.clone())
+                    .unwrap_or_else(|| "ERROR".to_string());
+                let name = attrs.map(|a| a.name).unwrap_or_default();
                 rep.test_done(&t.full_id(), &name, &r);
                 *tally.results.entry(r).or_default() += 1;
                 false
@@ -115,29 +138,31 @@ pub fn wait(
         if scan {
             next_scan = Instant::now() + SCAN_INTERVAL;
         }
-        // Group the tests still waiting on a job by plugin, for one batched poll each.
+        // Every distinct job of the pending tests, grouped by plugin for one batched poll
+        // each. Job links and records are read once and remembered.
         let mut by_plugin: BTreeMap<
             &'static str,
             (&'static SchedulerRegistration, BTreeMap<PathBuf, LiveJob>),
         > = BTreeMap::new();
         for t in pending.iter().filter(|_| scan) {
-            let Ok(Some(stt)) = t.status() else { continue };
-            if before_kickoff(&stt.state) {
-                let creator = t.attributes().ok().and_then(|a| a.creator);
-                if creator.is_some_and(|(pid, _)| pid != std::process::id() && !pid_alive(pid)) {
-                    let msg =
-                        "the loggia process that created this test ended before kicking it off"
-                            .to_string();
-                    fail(t, &site.result_log, "ABORTED", &msg);
-                    changed = true;
-                }
-                continue;
+            let dir = match job_of.entry(t.id) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => match t.job_dir() {
+                    Some(dir) => v.insert(dir),
+                    None => {
+                        changed |= abandoned(site, t);
+                        continue;
+                    }
+                },
+            };
+            if !records.contains_key(dir) {
+                // Written right after submission; absent for a moment while kickoff finishes.
+                let Some(rec) = job::read_record(dir) else {
+                    continue;
+                };
+                records.insert(dir.clone(), rec);
             }
-            if !waits_on_job(&stt.state) {
-                continue;
-            }
-            let Some(dir) = t.job_dir() else { continue };
-            let Some(rec) = job::read_record(&dir) else {
+            let Some(rec) = records.get(dir) else {
                 continue;
             };
             let Ok(reg) = loggia_sched::registry().get(&rec.info.plugin) else {
@@ -148,7 +173,10 @@ pub fn wait(
                 .or_insert_with(|| (reg, BTreeMap::new()))
                 .1
                 .entry(dir.clone())
-                .or_insert(LiveJob { dir, record: rec });
+                .or_insert_with(|| LiveJob {
+                    dir: dir.clone(),
+                    record: rec.clone(),
+                });
         }
         for (name, (reg, jobs)) in by_plugin {
             let min = reg.plugin.min_poll_interval(&cx);
