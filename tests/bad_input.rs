@@ -93,3 +93,27 @@ fn bad_cli_arguments() {
     let o = s.run(&["status", "main.notanumber"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+#[test]
+fn bad_run_values_are_config_errors() {
+    check(
+        "t:\n  run:\n    timeout: soon\n    cmds: [true]\n",
+        "s",
+        &["invalid timeout 'soon'", "s.yaml:3:14", "seconds"],
+    );
+    check(
+        "t:\n  build:\n    verbose: maybe\n",
+        "s",
+        &["maybe", "s.yaml:3:14", "true, false"],
+    );
+    check(
+        "t:\n  run:\n    concurrent: 0\n    cmds: [true]\n",
+        "s",
+        &["invalid concurrency '0'", "s.yaml:3:17"],
+    );
+    check(
+        "t:\n  run:\n    on_nodes: true\n",
+        "s",
+        &["'on_nodes' belongs in 'build'", "s.yaml:3:15"],
+    );
+}

@@ -2,6 +2,7 @@
 //! string resolution with deferred values kept for the allocation, permutations,
 //! `only_if`/`not_if`, and the typed interpretation of the keys the harness acts on.
 
+pub mod checks;
 pub mod conditions;
 pub mod facts;
 pub mod permute;

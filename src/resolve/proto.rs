@@ -366,6 +366,7 @@ fn resolve_test(
                 continue;
             }
         }
+        super::checks::check_sections(&cfg, &node, &test_path, &deferred)?;
         let skip_reason = super::conditions::skip_reason(&cfg, &node, &test_path)?;
         let permute_values = perm
             .iter()
