@@ -214,6 +214,13 @@ fn from_parts(file: Option<PathBuf>, f: SiteFile, base: &Path) -> Result<Site, C
         Some(r) => resolve_rel(base, r),
         None => working_dir.join("results.log"),
     };
+    let mut scheduling = f.scheduling;
+    if let Some(inv) = &scheduling.sim_inventory {
+        scheduling.sim_inventory = Some(crate::fsutil::absolute(&resolve_rel(
+            base,
+            &inv.to_string_lossy(),
+        )));
+    }
     Ok(Site {
         file,
         config_dirs,
@@ -223,7 +230,7 @@ fn from_parts(file: Option<PathBuf>, f: SiteFile, base: &Path) -> Result<Site, C
         sys_vars: f.sys_vars,
         pav_vars: f.pav_vars,
         default_results: f.default_results,
-        scheduling: f.scheduling,
+        scheduling,
         warnings: Vec::new(),
     })
 }

@@ -52,6 +52,10 @@ pub struct SchedSettings {
     /// Most tests the `raw` scheduler runs at once on this host (the soma-workflow local
     /// scheduler's process limit); `None` = no site cap beyond `run.concurrent`.
     pub raw_max_concurrent: Option<u32>,
+    /// Node inventory file of the `sim` scheduler (`scontrol show node -o` text, or a JSON/YAML
+    /// list of NodeInfo). A relative path is relative to the site config's directory; the
+    /// environment variable `LOGGIA_SIM_INVENTORY` overrides it.
+    pub sim_inventory: Option<std::path::PathBuf>,
 }
 
 impl Default for SchedSettings {
@@ -64,6 +68,7 @@ impl Default for SchedSettings {
             chunk_seed: None,
             live_job_window: "7d".to_string(),
             raw_max_concurrent: None,
+            sim_inventory: None,
         }
     }
 }
