@@ -60,7 +60,7 @@ pub fn run(a: Args) -> Result<Exit, Exit> {
             _ => None,
         })
         .unwrap_or_default();
-    let started = match crate::run::start(&site, &protos, &user) {
+    let started = match crate::run::start(&site, &env.sched, &protos, &user) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");

@@ -7,6 +7,14 @@ use loggia_sched::Availability;
 enum What {
     /// Every scheduler plugin: name, tier, availability and description.
     Schedulers,
+    /// The fully resolved config of each permutation of the requested tests (YAML; --json).
+    Test(super::show_test::Args),
+    /// Every variable of the requested tests, its value and where it came from.
+    Vars(super::show_test::Args),
+    /// The node inventory of an advanced scheduler, kept or filtered under tests' schedules.
+    Nodes(super::show_nodes::NodesArgs),
+    /// The chunks of tests and the jobs a run would submit.
+    Chunks(super::show_nodes::ChunksArgs),
 }
 
 #[derive(clap::Args)]
@@ -17,6 +25,10 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<Exit, Exit> {
     match a.what {
+        What::Test(t) => super::show_test::run_test(t),
+        What::Vars(t) => super::show_test::run_vars(t),
+        What::Nodes(n) => super::show_nodes::nodes(&super::load_site()?, n),
+        What::Chunks(c) => super::show_nodes::chunks(&super::load_site()?, c),
         What::Schedulers => {
             let site = super::load_site()?;
             let local = crate::run::local::Local::new();

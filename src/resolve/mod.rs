@@ -8,5 +8,6 @@ pub mod facts;
 pub mod permute;
 pub mod proto;
 pub mod request;
+pub mod sched_permute;
 pub mod strings;
 pub mod vars;

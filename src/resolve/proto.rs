@@ -43,6 +43,12 @@ pub struct ProtoTest {
     pub permute_values: BTreeMap<String, String>,
     /// Why `only_if`/`not_if` skip this test.
     pub skip_reason: Option<String>,
+    /// Advanced tier: the chunk data kickoff needs (§2.5).
+    pub advanced: Option<crate::advanced::AdvancedTest>,
+    /// `sched.errors` (SCHEDULING §3.5): the test is created in state CREATION_ERROR.
+    pub sched_errors: Vec<String>,
+    /// Where each test variable was set (`file:line` of its layers), for `show vars`.
+    pub var_origins: BTreeMap<String, super::vars::VarOrigin>,
 }
 
 impl ProtoTest {
@@ -60,15 +66,27 @@ pub struct Env<'a> {
     pub opts: &'a Options,
     pub sys: BTreeMap<String, super::facts::Fact>,
     pub pav: BTreeMap<String, super::facts::Fact>,
+    /// Scheduler availability, inventories and chunk tables of this invocation.
+    pub sched: crate::advanced::SchedState,
 }
 
 impl<'a> Env<'a> {
     pub fn new(site: &'a Site, opts: &'a Options) -> Self {
+        Self::with_sched(site, opts, crate::advanced::SchedState::new(site))
+    }
+
+    /// An environment with a given scheduler state (e.g. an inventory read from a file).
+    pub fn with_sched(
+        site: &'a Site,
+        opts: &'a Options,
+        sched: crate::advanced::SchedState,
+    ) -> Self {
         Env {
             site,
             opts,
             sys: super::facts::sys_vars(&site.sys_vars),
             pav: super::facts::pav_vars(crate::fsutil::unix_now(), &site.pav_vars),
+            sched,
         }
     }
 
@@ -279,7 +297,15 @@ fn resolve_test(
     let shape: TestConfig = yaml::from_node(&raw.node, &test_path)?;
     let var_node = raw.node.get("variables").cloned();
     let variables = parse_variables(var_node.as_ref(), &test_path)?;
-    let perms = super::permute::combinations(&variables, &shape.permute_on, &raw.node, &test_path)?;
+    let var_origins = super::vars::variable_origins(var_node.as_ref());
+    let mut other_subtitles: Vec<String> = Vec::new();
+    // `sched.*` names are permuted after the scheduler variables exist (CONFIG §8).
+    let (sched_permute, var_permute): (Vec<String>, Vec<String>) = shape
+        .permute_on
+        .iter()
+        .cloned()
+        .partition(|p| p.trim().starts_with("sched."));
+    let perms = super::permute::combinations(&variables, &var_permute, &raw.node, &test_path)?;
     let mut out = Vec::new();
     for perm in perms {
         let mut vars = VarSets::new();
@@ -337,13 +363,44 @@ fn resolve_test(
                     None => ConfigError::plain(format!("{test_path}: invalid schedule section")),
                 }
             })?;
-        let sched = crate::schedvars::initial(reg, &schedule);
+        let sched_span = span_at(&node, "scheduler");
+        let sched_err = |msg: String| {
+            ConfigError::at(&sched_span, msg).with_path(format!("{test_path}.scheduler"))
+        };
+        env.sched.check_available(reg).map_err(sched_err)?;
+        let (sched, advanced, sched_errors) = match env.sched.resolve(reg, &schedule) {
+            None => (crate::schedvars::initial(reg, &schedule), None, Vec::new()),
+            Some(Err(e)) => return Err(sched_err(e)),
+            Some(Ok(r)) => (
+                crate::schedvars::from_sched_vars(r.resolution.vars),
+                Some(r.test),
+                r.resolution.checks.errors,
+            ),
+        };
         for (k, v) in &sched.values {
             vars.insert("sched", k, v.clone());
         }
         for d in &sched.deferred {
             vars.mark_deferred("sched", d);
         }
+        let sched_perms = super::sched_permute::combinations(
+            &sched.values,
+            &sched.deferred,
+            &sched_permute,
+            &raw.node,
+            &test_path,
+        )?;
+        for sperm in sched_perms {
+        let mut vars = vars.clone();
+        for (k, v) in &sperm {
+            vars.insert("sched", k.trim_start_matches("sched."), vec![v.clone()]);
+        }
+        // Subtitle parts are sorted by (set, name): `sched` before `var` (CONFIG §8).
+        let mut perm_all = sperm;
+        perm_all.extend(perm.iter().cloned());
+        let perm = perm_all;
+        let mut node = node.clone();
+        let sched_node = sched_node.clone();
         let deferred = strings::resolve_tree(&mut node, &vars, &test_path)?;
         // Put the resolved schedule back so the stored config shows what was used.
         if let NodeKind::Map(m) = &mut node.kind {
@@ -356,6 +413,21 @@ fn resolve_test(
             ));
         }
         let cfg: TestConfig = yaml::from_node(&node, &test_path)?;
+        let mut sched_errors = sched_errors.clone();
+        let mut advanced = advanced.clone();
+        if let Some(adv) = &mut advanced {
+            // `chunk:` may use `sched.chunk_ids`, so it is checked per permutation (§3.5 #8–9).
+            match loggia_sched::advanced::parse_chunk(cfg.chunk.as_deref().unwrap_or("")) {
+                Ok(choice) => {
+                    adv.choice = choice;
+                    sched_errors.extend(loggia_sched::advanced::index_error(
+                        choice,
+                        adv.chunks.chunks.len(),
+                    ));
+                }
+                Err(e) => sched_errors.push(e),
+            }
+        }
         let subtitle = match &cfg.subtitle {
             Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
             _ if !perm.is_empty() => Some(super::permute::default_subtitle(&perm)),
@@ -363,6 +435,7 @@ fn resolve_test(
         };
         if let (Some(want), Some(have)) = (want_subtitle, subtitle.as_deref()) {
             if !request::glob_match(want, have) {
+                other_subtitles.push(have.to_string());
                 continue;
             }
         }
@@ -388,16 +461,21 @@ fn resolve_test(
             cfg,
             deferred,
             scheduler: reg,
-            schedule,
+            schedule: schedule.clone(),
             vars,
             permute_values,
             skip_reason,
+            advanced,
+            sched_errors,
+            var_origins: var_origins.clone(),
         });
+        }
     }
     if out.is_empty() {
         if let Some(want) = want_subtitle {
             return Err(ConfigError::plain(format!(
-                "no permutation of '{test_path}' has a subtitle matching '{want}'"
+                "no permutation of '{test_path}' has a subtitle matching '{want}' (subtitles: {})",
+                other_subtitles.join(", ")
             )));
         }
     }

@@ -45,8 +45,8 @@ impl Item {
 
 pub const SETS: [&str; 4] = ["var", "sys", "pav", "sched"];
 
-/// All variable sets of one test.
-#[derive(Debug, Default)]
+/// All variable sets of one test. Clones share nothing (every setter clears the cache).
+#[derive(Debug, Default, Clone)]
 pub struct VarSets {
     sets: BTreeMap<&'static str, BTreeMap<String, Vec<Item>>>,
     /// `set.name` of variables that are deferred by nature (sys host facts, sched deferred vars).
@@ -222,8 +222,14 @@ impl Resolver for VarSets {
             })
             .collect::<Result<Vec<_>, _>>();
         self.stack.borrow_mut().pop();
-        let out =
-            out.map_err(|e| ExprError::new(format!("in variable '{name}': {}", e.message)))?;
+        // Only the innermost variable names the context; a loop already names every variable.
+        let out = out.map_err(|e| {
+            if e.message.starts_with("in variable '") || e.message.starts_with("reference loop") {
+                e
+            } else {
+                ExprError::new(format!("in variable '{name}': {}", e.message))
+            }
+        })?;
         self.cache.borrow_mut().insert(key, out.clone());
         Ok(out)
     }
@@ -306,104 +312,383 @@ fn node_items(n: &Node, path: &str) -> Result<Vec<Item>, ConfigError> {
     })
 }
 
-/// Reads `variables:` (§6.1–§6.2): plain, `name?` defaults (empty = required) and `name+`
-/// appends, in that precedence.
+/// Reads the merged `variables:` of a test (§6.1–§6.2): real items win over defaults, sub-key
+/// defaults fill every mapping item, a variable nobody gave a value is an error, and all items of
+/// a variable must have the same shape and sub-keys. Works on one unmerged layer too.
 pub fn parse_variables(
     node: Option<&Node>,
     test: &str,
 ) -> Result<BTreeMap<String, Vec<Item>>, ConfigError> {
-    let Some(node) = node else {
-        return Ok(BTreeMap::new());
-    };
-    let entries = match &node.kind {
-        NodeKind::Map(m) => m,
-        NodeKind::Null => return Ok(BTreeMap::new()),
-        _ => {
-            return Err(ConfigError::at(&node.span, "'variables' must be a mapping")
-                .with_path(format!("{test}.variables")))
-        }
-    };
-    let mut values: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-    let mut defaults: BTreeMap<String, (Vec<Item>, Span)> = BTreeMap::new();
-    let mut appends: BTreeMap<String, Vec<Item>> = BTreeMap::new();
-    for (k, v) in entries {
-        let (name, kind) = match k.name.strip_suffix('?') {
-            Some(n) => (n, '?'),
-            None => match k.name.strip_suffix('+') {
-                Some(n) => (n, '+'),
-                None => (k.name.as_str(), '='),
-            },
-        };
-        let path = format!("{test}.variables.{name}");
-        if !valid_var_name(name) {
-            return Err(ConfigError::at(&k.span, format!("invalid variable name '{}'", k.name))
-                .with_path(path)
-                .with_expected("a letter followed by letters, digits or '_', optionally ending in '?' or '+'"));
-        }
-        let items = node_items(v, &path)?;
-        match kind {
-            '?' => {
-                defaults.insert(name.to_string(), (items, k.span.clone()));
-            }
-            '+' => {
-                if items.is_empty() {
-                    return Err(ConfigError::at(
-                        &k.span,
-                        format!("'{}' must append at least one item", k.name),
-                    )
-                    .with_path(path));
-                }
-                appends.entry(name.to_string()).or_default().extend(items);
-            }
-            _ => {
-                values.insert(name.to_string(), items);
-            }
-        }
-    }
     let mut out = BTreeMap::new();
-    let names: BTreeSet<String> = values
-        .keys()
-        .chain(defaults.keys())
-        .chain(appends.keys())
-        .cloned()
-        .collect();
-    for name in names {
-        let mut items = match (values.remove(&name), defaults.get(&name)) {
-            (Some(v), Some((d, _))) => apply_subkey_defaults(v, d),
-            (Some(v), None) => v,
-            (None, Some((d, span))) => {
-                if d.is_empty() && !appends.contains_key(&name) {
-                    return Err(ConfigError::at(
-                        span,
-                        format!("variable '{name}' was defined but wasn't given a value"),
-                    )
-                    .with_path(format!("{test}.variables.{name}")));
-                }
-                d.clone()
+    for v in merged_vars(node, test)? {
+        let path = format!("{test}.variables.{}", v.name);
+        let (value, from_default) = match (v.real, v.default) {
+            (Some((_, r)), _) if !r.is_null() => (r, false),
+            (_, Some((_, d))) if !d.is_null() => (d, true),
+            (real, default) => {
+                let key = real.or(default).map(|(k, _)| k);
+                let span = key
+                    .map(|k| k.span)
+                    .unwrap_or_else(|| Span::synthetic("<variables>"));
+                return Err(ConfigError::at(
+                    &span,
+                    format!("variable '{}' was defined but wasn't given a value", v.name),
+                )
+                .with_path(path)
+                .with_expected(
+                    "a value from this or a later layer (host, mode, child test or -c)",
+                ));
             }
-            (None, None) => Vec::new(),
         };
-        items.extend(appends.remove(&name).unwrap_or_default());
-        out.insert(name, items);
+        let mut items = node_items(&value, &path)?;
+        if !from_default {
+            if let Some(Item::Map(defs)) = v.subkey_defaults.as_ref() {
+                for it in items.iter_mut() {
+                    if let Item::Map(m) = it {
+                        for (k, d) in defs {
+                            m.entry(k.clone()).or_insert_with(|| d.clone());
+                        }
+                    }
+                }
+            }
+        }
+        check_consistent(&items, &value, &path)?;
+        out.insert(v.name, items);
     }
     Ok(out)
 }
 
-/// A single-mapping default supplies missing sub-keys of every item.
-fn apply_subkey_defaults(values: Vec<Item>, defaults: &[Item]) -> Vec<Item> {
-    let [Item::Map(d)] = defaults else {
-        return values;
+/// One variable of a merged `variables:` mapping.
+struct MergedVar {
+    name: String,
+    real: Option<(crate::config::yaml::Key, Node)>,
+    default: Option<(crate::config::yaml::Key, Node)>,
+    subkey_defaults: Option<Item>,
+}
+
+fn merged_vars(node: Option<&Node>, test: &str) -> Result<Vec<MergedVar>, ConfigError> {
+    let Some(node) = node else {
+        return Ok(Vec::new());
     };
-    values
-        .into_iter()
-        .map(|it| match it {
-            Item::Map(mut m) => {
-                for (k, v) in d {
-                    m.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-                Item::Map(m)
+    let merged = crate::config::yaml::merge_variables(None, node)
+        .map_err(|e| e.with_path(format!("{test}.variables")))?;
+    let mut out: Vec<MergedVar> = Vec::new();
+    for (k, v) in merged.entries() {
+        let (name, is_default) = match k.name.strip_suffix('?') {
+            Some(n) => (n, true),
+            None => (k.name.as_str(), false),
+        };
+        if !valid_var_name(name) {
+            return Err(ConfigError::at(&k.span, format!("invalid variable name '{}'", k.name))
+                .with_path(format!("{test}.variables.{}", k.name))
+                .with_expected("a letter followed by letters, digits or '_', optionally ending in '?' or '+'"));
+        }
+        let i = match out.iter().position(|m| m.name == name) {
+            Some(i) => i,
+            None => {
+                out.push(MergedVar {
+                    name: name.to_string(),
+                    real: None,
+                    default: None,
+                    subkey_defaults: None,
+                });
+                out.len() - 1
             }
-            other => other,
-        })
-        .collect()
+        };
+        if is_default {
+            if let NodeKind::Map(_) = &v.kind {
+                let path = format!("{test}.variables.{name}");
+                out[i].subkey_defaults = node_items(v, &path)?.into_iter().next();
+            }
+            out[i].default = Some((k.clone(), v.clone()));
+        } else {
+            out[i].real = Some((k.clone(), v.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// All items plain, or all mappings with the same sub-keys (§6.1).
+fn check_consistent(items: &[Item], node: &Node, path: &str) -> Result<(), ConfigError> {
+    let keys = |it: &Item| match it {
+        Item::Str(_) => None,
+        Item::Map(m) => Some(m.keys().cloned().collect::<Vec<_>>()),
+    };
+    let Some(first) = items.first() else {
+        return Ok(());
+    };
+    let want = keys(first);
+    for (i, it) in items.iter().enumerate().skip(1) {
+        let have = keys(it);
+        if have == want {
+            continue;
+        }
+        let span = node
+            .as_seq()
+            .and_then(|s| s.get(i))
+            .map(|n| n.span.clone())
+            .unwrap_or_else(|| node.span.clone());
+        let shape = |k: &Option<Vec<String>>| match k {
+            None => "a plain value".to_string(),
+            Some(k) => format!("sub-keys [{}]", k.join(", ")),
+        };
+        return Err(ConfigError::at(
+            &span,
+            format!(
+                "items of mixed shape: item {i} has {}, item 0 has {}",
+                shape(&have),
+                shape(&want)
+            ),
+        )
+        .with_path(format!("{path}.{i}"))
+        .with_expected("every item of a variable with the same shape and sub-keys"));
+    }
+    Ok(())
+}
+
+/// One layer a variable's value came from.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Place {
+    /// `suite`, `host`, `os`, `mode` or `override` (from the directory of the file).
+    pub layer: &'static str,
+    /// The file and line of the value.
+    pub file: String,
+    pub line: usize,
+}
+
+impl std::fmt::Display for Place {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}:{}", self.layer, self.file, self.line)
+    }
+}
+
+/// Where a test variable's value was written (for `show vars`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct VarOrigin {
+    /// The distinct places its items came from, in item order.
+    pub places: Vec<Place>,
+    /// Whether the value is a `name?` default (nobody gave a real value).
+    pub default: bool,
+}
+
+impl std::fmt::Display for VarOrigin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let places: Vec<String> = self.places.iter().map(Place::to_string).collect();
+        write!(f, "{}", places.join(", "))?;
+        if self.default {
+            write!(f, " (default)")?;
+        }
+        Ok(())
+    }
+}
+
+/// The layer kind of a config file, from the directory it is in (CONFIG.md §1.2).
+fn layer_of(path: &std::path::Path) -> &'static str {
+    if path.to_string_lossy().starts_with("<-c") {
+        return "override";
+    }
+    let dir = path
+        .parent()
+        .and_then(|d| d.file_name())
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match dir.as_str() {
+        "hosts" => "host",
+        "modes" => "mode",
+        "os" => "os",
+        _ => "suite",
+    }
+}
+
+/// Where each variable's value was written: the layers its items came from, or of its default.
+pub fn variable_origins(node: Option<&Node>) -> BTreeMap<String, VarOrigin> {
+    let mut out = BTreeMap::new();
+    let Ok(vars) = merged_vars(node, "") else {
+        return out;
+    };
+    for v in vars {
+        let (n, default) = match (&v.real, &v.default) {
+            (Some((_, r)), _) if !r.is_null() => (r, false),
+            (_, Some((_, d))) if !d.is_null() => (d, true),
+            _ => continue,
+        };
+        let spans: Vec<&Span> = match &n.kind {
+            NodeKind::Seq(items) if !items.is_empty() => items.iter().map(|i| &i.span).collect(),
+            _ => vec![&n.span],
+        };
+        let mut places: Vec<Place> = Vec::new();
+        for s in spans {
+            let p = Place {
+                layer: layer_of(s.path()),
+                file: s.path().display().to_string(),
+                line: s.line,
+            };
+            if !places.contains(&p) {
+                places.push(p);
+            }
+        }
+        out.insert(v.name, VarOrigin { places, default });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::yaml::{load_str, merge};
+    use std::path::Path;
+
+    fn layered(texts: &[&str]) -> Result<BTreeMap<String, Vec<Item>>, ConfigError> {
+        let mut acc = Node::synthetic(NodeKind::Map(Vec::new()), Span::synthetic("<t>"));
+        for (i, t) in texts.iter().enumerate() {
+            let n = load_str(
+                Path::new(&format!("l{i}.yaml")),
+                &format!("variables:\n{t}"),
+            )?;
+            acc = merge(&acc, &n)?;
+        }
+        parse_variables(acc.get("variables"), "s.t")
+    }
+
+    fn strs(items: &[Item]) -> Vec<String> {
+        items
+            .iter()
+            .map(|i| match i {
+                Item::Str(s) => s.clone(),
+                Item::Map(m) => format!("{m:?}"),
+            })
+            .collect()
+    }
+
+    fn get(texts: &[&str], name: &str) -> Vec<String> {
+        let v = layered(texts).unwrap_or_else(|e| panic!("{}", e.render()));
+        strs(v.get(name).map(Vec::as_slice).unwrap_or_default())
+    }
+
+    fn err(texts: &[&str]) -> String {
+        match layered(texts) {
+            Ok(v) => panic!("expected an error, got {v:?}"),
+            Err(e) => e.render(),
+        }
+    }
+
+    #[test]
+    fn definition_forms() {
+        let v = layered(&["  c: gcc\n  s: [64, 128]\n  m: {name: ompi, ver: '4.1'}\n  t:\n    - {h: a}\n    - {h: b}\n"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(strs(&v["c"]), ["gcc"]);
+        assert_eq!(strs(&v["s"]), ["64", "128"]);
+        assert_eq!(strs(&v["m"]), [r#"{"name": "ompi", "ver": "4.1"}"#]);
+        assert_eq!(strs(&v["t"]), [r#"{"h": "a"}"#, r#"{"h": "b"}"#]);
+    }
+
+    #[test]
+    fn defaults_lose_to_real_values_in_any_layer_order() {
+        assert_eq!(get(&["  a?: d\n", "  a: r\n"], "a"), ["r"]);
+        assert_eq!(get(&["  a: r\n", "  a?: d\n"], "a"), ["r"]);
+        assert_eq!(get(&["  a?: d\n", "  a?: e\n"], "a"), ["e"]);
+        assert_eq!(get(&["  a?: [1, 2]\n", "  a+: 3\n"], "a"), ["1", "2", "3"]);
+        assert_eq!(
+            get(&["  a: [1]\n", "  a+: [2]\n", "  a: [9]\n"], "a"),
+            ["9"]
+        );
+    }
+
+    #[test]
+    fn required_variables() {
+        let e = err(&["  a?:\n"]);
+        assert!(
+            e.contains("variable 'a' was defined but wasn't given a value"),
+            "{e}"
+        );
+        assert!(e.contains("l0.yaml:2:3"), "{e}");
+        assert!(e.contains("s.t.variables.a"), "{e}");
+        assert_eq!(get(&["  a?:\n", "  a: set\n"], "a"), ["set"]);
+        assert_eq!(get(&["  a?:\n", "  a+: x\n"], "a"), ["x"]);
+        assert!(err(&["  a:\n"]).contains("wasn't given a value"));
+    }
+
+    #[test]
+    fn subkey_defaults_fill_every_item() {
+        let v = get(
+            &[
+                "  m?: {a: A, b: B}\n",
+                "  m: [{a: 1}, {b: 2}]\n",
+                "  m+: {a: 3, b: 4}\n",
+            ],
+            "m",
+        );
+        assert_eq!(
+            v,
+            [
+                r#"{"a": "1", "b": "B"}"#,
+                r#"{"a": "A", "b": "2"}"#,
+                r#"{"a": "3", "b": "4"}"#
+            ]
+        );
+        // The defaults alone are the value when nobody sets one.
+        assert_eq!(get(&["  m?: {a: A}\n"], "m"), [r#"{"a": "A"}"#]);
+        // Later defaults change earlier ones, also for items set before them.
+        assert_eq!(
+            get(&["  m: {a: 1}\n  m?: {b: B}\n", "  m?: {b: C}\n"], "m"),
+            [r#"{"a": "1", "b": "C"}"#]
+        );
+    }
+
+    #[test]
+    fn inconsistent_items_are_errors() {
+        let e = err(&["  t: [{a: 1}, {b: 2}]\n"]);
+        assert!(
+            e.contains("item 1 has sub-keys [b], item 0 has sub-keys [a]"),
+            "{e}"
+        );
+        assert!(e.contains("l0.yaml:2:16"), "{e}");
+        assert!(err(&["  t: [x, {b: 2}]\n"]).contains("items of mixed shape"));
+        assert!(err(&["  t: [{a: 1}]\n", "  t+: [x]\n"]).contains("item 1 has a plain value"));
+        assert!(err(&["  1x: a\n"]).contains("invalid variable name '1x'"));
+    }
+
+    #[test]
+    fn references_resolve_and_loops_are_named() {
+        let mut vs = VarSets::new();
+        let v = layered(&["  a: '{{b}}-{{c.1}}'\n  b: B\n  c: [x, y]\n  l1: '{{l2}}'\n  l2: '{{l3}}'\n  l3: '{{l1}}'\n"])
+            .unwrap_or_else(|e| panic!("{e}"));
+        vs.set_all("var", v);
+        assert_eq!(
+            vs.resolved("var", "a").ok(),
+            Some(vec![Value::Str("B-y".into())])
+        );
+        let e = vs
+            .resolved("var", "l1")
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(
+            e.contains("reference loop in variables: var.l1 → var.l2 → var.l3 → var.l1"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn origins_name_each_layer() {
+        let mut acc = Node::synthetic(NodeKind::Map(Vec::new()), Span::synthetic("<t>"));
+        for (i, t) in [
+            "variables:\n  a: [1]\n  d?: x\n",
+            "\nvariables:\n  a+: [2]\n",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let n = load_str(Path::new(&format!("l{i}.yaml")), t).unwrap_or_else(|e| panic!("{e}"));
+            acc = merge(&acc, &n).unwrap_or_else(|e| panic!("{e}"));
+        }
+        let o = variable_origins(acc.get("variables"));
+        let text = |k: &str| o.get(k).map(|o| o.to_string()).unwrap_or_default();
+        assert_eq!(text("a"), "suite l0.yaml:2, suite l1.yaml:3");
+        assert_eq!(text("d"), "suite l0.yaml:3 (default)");
+        assert_eq!(layer_of(Path::new("/x/hosts/h.yaml")), "host");
+        assert_eq!(layer_of(Path::new("/x/modes/m.yaml")), "mode");
+        assert_eq!(layer_of(Path::new("/x/os/o.yaml")), "os");
+        assert_eq!(layer_of(Path::new("<-c variables.a>")), "override");
+    }
 }

@@ -96,6 +96,11 @@ pub struct Unit<'a> {
     pub time_limit_s: u64,
     pub shebang: String,
     pub kind: UnitKind,
+    /// Advanced tier: the chunk the job runs in (for `fewest_jobs` and the record).
+    pub chunk: Option<crate::advanced::select_env::ChunkNote>,
+    pub chunk_seed: Option<u64>,
+    /// Inventory facts of the job's explicit nodes (`node_info.json`, §6.6).
+    pub node_info: std::collections::BTreeMap<String, loggia_sched::NodeInfo>,
 }
 
 /// Retries `f` on transient errors: delays `base·2^i` with ±25 % jitter, at most `retries`.
@@ -203,6 +208,9 @@ fn submit(
         tests: ids,
     });
     super::create::write_script(&script_path, &text).map_err(io)?;
+    if !unit.node_info.is_empty() {
+        write_json(&job_dir.join("node_info.json"), &unit.node_info).map_err(io)?;
+    }
     let st = &site.scheduling.status;
     let info = with_retries(st.retries, st.backoff_base, || reg.plugin.kickoff(cx, &req))
         .map_err(|e| format!("kickoff by {} failed: {}", reg.name, e.detail()))?;
@@ -211,8 +219,11 @@ fn submit(
         tests: ids.to_vec(),
         node_spec: unit.node_spec.clone(),
         time_limit_s: unit.time_limit_s,
-        chunk: None,
-        chunk_seed: None,
+        chunk: unit
+            .chunk
+            .as_ref()
+            .and_then(|c| serde_json::to_value(c).ok()),
+        chunk_seed: unit.chunk_seed,
         job_name: name,
     };
     write_json(&job_dir.join("info"), &rec).map_err(io)?;

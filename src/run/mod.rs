@@ -44,7 +44,12 @@ pub fn last_run(site: &Site) -> Vec<TestRun> {
 }
 
 /// Creates, builds and kicks off `protos`.
-pub fn start(site: &Site, protos: &[ProtoTest], user: &str) -> Result<Started, String> {
+pub fn start(
+    site: &Site,
+    sched: &crate::advanced::SchedState,
+    protos: &[ProtoTest],
+    user: &str,
+) -> Result<Started, String> {
     let mut out = Started::default();
     let runnable: Vec<&ProtoTest> = protos
         .iter()
@@ -81,6 +86,13 @@ pub fn start(site: &Site, protos: &[ProtoTest], user: &str) -> Result<Started, S
     let mut ready: Vec<(TestRun, &ProtoTest)> = Vec::new();
     for (tr, p) in created {
         out.tests.push(tr.clone());
+        if !p.sched_errors.is_empty() {
+            // SCHEDULING §3.5: a test with scheduler errors exists but cannot run.
+            let msg = p.sched_errors.join("\n");
+            crate::results::record::fail(&tr, &site.result_log, "CREATION_ERROR", &msg);
+            out.failures.push(format!("{}: {msg}", p.full_name()));
+            continue;
+        }
         let on_nodes = create::parse_bool(p.cfg.build.on_nodes.as_deref(), false).unwrap_or(false);
         if on_nodes {
             let _ = tr.set_status("BUILD_DEFERRED", "builds in the allocation");
@@ -114,6 +126,6 @@ pub fn start(site: &Site, protos: &[ProtoTest], user: &str) -> Result<Started, S
             }
         }
     }
-    out.failures.extend(crate::schedvars::kickoff(site, &ready));
+    out.failures.extend(crate::schedvars::kickoff(site, sched, &ready));
     Ok(out)
 }

@@ -8,6 +8,11 @@ use loggia_sched::{Context, ExitInfo, JobState, JobStatus, SchedulerRegistration
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+/// How the reason of an unknown status starts when the queue query failed.
+pub const QUERY_FAILED: &str = "status query failed";
+/// … and when the accounting query failed.
+pub const ACCOUNTING_FAILED: &str = "accounting query failed";
+
 /// A live job as the poller tracks it.
 #[derive(Debug, Clone)]
 pub struct LiveJob {
@@ -34,7 +39,7 @@ pub fn poll(
                 out.insert(
                     j.dir.clone(),
                     JobStatus::unknown(
-                        format!("status query failed: {}", e.detail()),
+                        format!("{QUERY_FAILED}: {}", e.detail()),
                         StatusSource::Queue,
                     ),
                 );
@@ -57,7 +62,7 @@ pub fn poll(
                     out.insert(
                         j.dir.clone(),
                         JobStatus::unknown(
-                            format!("accounting query failed: {}", e.detail()),
+                            format!("{ACCOUNTING_FAILED}: {}", e.detail()),
                             StatusSource::Accounting,
                         ),
                     );

@@ -115,6 +115,8 @@ pub fn wait(
     // reads per test, so they are looked at on a slower cadence.
     let mut next_scan = Instant::now();
     let mut job_of: HashMap<u64, PathBuf> = HashMap::new();
+    // Plugins whose status queries currently fail (reported once, and again on recovery).
+    let mut outages: BTreeMap<&'static str, String> = BTreeMap::new();
     let mut records: HashMap<PathBuf, job::JobRecord> = HashMap::new();
     while !pending.is_empty() {
         let before = pending.len();
@@ -189,6 +191,7 @@ pub fn wait(
             }
             let jobs: Vec<LiveJob> = jobs.into_values().collect();
             let statuses = poll::poll(reg, &cx, &jobs);
+            report_outage(rep, name, &statuses, &mut outages);
             let mut ended = false;
             for j in &jobs {
                 let Some(s) = statuses.get(&j.dir) else {
@@ -228,6 +231,34 @@ pub fn wait(
     tally.incomplete = pending.len();
     rep.end();
     tally
+}
+
+/// Tells the user when a plugin's status queries start failing and when they work again; the
+/// tests wait meanwhile (a failed query never decides a test).
+fn report_outage(
+    rep: &mut dyn Reporter,
+    plugin: &'static str,
+    statuses: &BTreeMap<PathBuf, loggia_sched::JobStatus>,
+    outages: &mut BTreeMap<&'static str, String>,
+) {
+    let failure = statuses.values().find_map(|s| {
+        s.reason
+            .as_deref()
+            .filter(|r| r.starts_with(poll::QUERY_FAILED) || r.starts_with(poll::ACCOUNTING_FAILED))
+    });
+    match (failure, outages.contains_key(plugin)) {
+        (Some(why), false) => {
+            rep.note(&format!(
+                "{plugin}: {why}; tests keep waiting and polling backs off"
+            ));
+            outages.insert(plugin, why.to_string());
+        }
+        (None, true) if !statuses.is_empty() => {
+            outages.remove(plugin);
+            rep.note(&format!("{plugin}: status queries work again"));
+        }
+        _ => {}
+    }
 }
 
 /// Completes the job's tests that are still incomplete after it ended; true if any were.

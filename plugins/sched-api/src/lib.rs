@@ -22,6 +22,7 @@ pub mod runner;
 pub mod schedule;
 pub mod scheduler;
 pub mod schema;
+pub mod scripted;
 pub mod settings;
 pub mod text;
 
