@@ -3,6 +3,7 @@
 //! (crate `loggia_sched`), run inside their allocation by `loggia _run`, and end as results
 //! ([`results`]) for people and CI. [`cli`] is the command line.
 
+pub mod advanced;
 pub mod cli;
 pub mod config;
 pub mod exit;
@@ -13,6 +14,7 @@ pub mod resolve;
 pub mod results;
 pub mod run;
 pub mod schedvars;
+pub mod schema;
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {

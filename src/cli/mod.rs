@@ -6,7 +6,10 @@ mod log;
 mod output;
 mod results;
 mod run;
+mod schema;
 mod show;
+mod show_test;
+mod show_nodes;
 mod status;
 mod wait;
 
@@ -44,6 +47,8 @@ enum Cmd {
     Log(log::Args),
     /// Show schedulers and other facts.
     Show(show::Args),
+    /// Print the JSON schema of suite files (`test`) or of loggia.yaml (`site`), for editors.
+    Schema(schema::Args),
     /// Run tests inside their allocation (started by the kickoff script).
     #[command(name = "_run", hide = true)]
     InternalRun(internal_run::Args),
@@ -101,6 +106,7 @@ pub fn main() -> i32 {
         Cmd::Results(a) => results::run(a),
         Cmd::Log(a) => log::run(a),
         Cmd::Show(a) => show::run(a),
+        Cmd::Schema(a) => schema::run(a),
         Cmd::InternalRun(a) => internal_run::run(a),
     };
     match r {

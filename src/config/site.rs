@@ -9,37 +9,63 @@
 
 use super::yaml::{self, ConfigError};
 use loggia_sched::SchedSettings;
+use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// `loggia.yaml` as written.
-#[derive(Debug, Default, Deserialize)]
+/// `loggia.yaml` as written. The field docs are the descriptions of the published JSON schema.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct SiteFile {
+    /// Ordered config directories (`~` and environment variables expanded; relative to this file). Default: the directory of this file.
     pub config_dirs: Vec<String>,
+    /// Also use `~/.loggia` as the first config dir (accepted, not used yet).
     pub user_config: Option<String>,
+    /// Working directory for builds and test runs. Default: `working_dir` beside this file.
     pub working_dir: Option<String>,
+    /// Shell lines added to every kickoff script.
     pub env_setup: Vec<String>,
+    /// `key: value` constants added to every test's results.
     pub default_results: BTreeMap<String, String>,
+    /// Extra constants in the `pav` variable set.
     pub pav_vars: BTreeMap<String, String>,
+    /// Static overrides of `sys` variables, e.g. `sys_name: mycluster`.
     pub sys_vars: BTreeMap<String, String>,
+    /// Group applied to everything loggia creates.
     pub shared_group: Option<String>,
+    /// Umask applied to everything loggia creates (default `002`).
     pub umask: Option<String>,
+    /// Most simultaneous builds (default 4).
     pub build_threads: Option<u32>,
+    /// Processes used for parallel resolution and result parsing (default: the CPU count).
     pub max_cpu: Option<u32>,
+    /// Log level (default `info`).
     pub log_level: Option<String>,
+    /// Log line format.
     pub log_format: Option<String>,
+    /// Common results log, one JSON line per test. Default: `<working_dir>/results.log`.
     pub result_log: Option<String>,
+    /// Split `per_file` results into separate log records (default true).
     pub flatten_results: Option<String>,
+    /// Internal errors with context. Default: `<working_dir>/exceptions.log`.
     pub exception_log: Option<String>,
+    /// Seconds allowed for downloads of `build.source_url` (default 5).
     pub wget_timeout: Option<String>,
+    /// Proxies for downloads, scheme → URL.
     pub proxies: BTreeMap<String, String>,
+    /// Hosts downloaded from without a proxy.
     pub no_proxy: Vec<String>,
+    /// Spack installation used by `spack` sections.
     pub spack_path: Option<String>,
+    /// `<kind>.<name>` plugins to disable.
     pub disable_plugins: Vec<String>,
+    /// Scheduling settings: status polling, submission, chunk seeds (SCHEDULING.md §10).
+    #[schemars(schema_with = "crate::schema::site::scheduling")]
     pub scheduling: SchedSettings,
+    /// Directories searched for external scheduler plugins.
     pub scheduler_plugin_dirs: Vec<String>,
+    /// Per-scheduler site settings by plugin name.
     pub schedulers: BTreeMap<String, serde_json::Value>,
 }
 

@@ -323,16 +323,11 @@ fn resolve_test(
         take_key(&mut node, "variables");
         let sched_name = resolve_scalar(&node, "scheduler", &vars, &test_path)?
             .unwrap_or_else(|| "raw".to_string());
-        let reg = loggia_sched::registry()
-            .get(sched_name.trim())
-            .map_err(|e| {
-                let span = span_at(&node, "scheduler");
-                ConfigError::at(&span, e.to_string()).with_path(format!("{test_path}.scheduler"))
-            })?;
+        let reg = scheduler_of(&node, sched_name.trim(), &test_path)?;
         // `schedule:` is resolved without scheduler variables (SCHEDULING §1).
         let mut sched_node = take_key(&mut node, "schedule")
             .unwrap_or_else(|| Node::synthetic(NodeKind::Map(Vec::new()), raw.node.span.clone()));
-        reject_sched_refs(&sched_node, &test_path)?;
+        reject_sched_refs(&sched_node, &test_path, "schedule")?;
         let mut holder = Node::synthetic(
             NodeKind::Map(vec![(
                 yaml::Key {
@@ -347,22 +342,13 @@ fn resolve_test(
         if let Some(n) = take_key(&mut holder, "schedule") {
             sched_node = n;
         }
-        let schedule =
-            crate::schedvars::validate(&raw_section(&sched_node), reg.name).map_err(|errs| {
-                let first = errs.into_iter().next();
-                match first {
-                    Some(e) => {
-                        let rel = e
-                            .path
-                            .strip_prefix("schedule.")
-                            .unwrap_or(&e.path)
-                            .to_string();
-                        ConfigError::at(&span_at(&sched_node, &rel), e.message)
-                            .with_path(format!("{test_path}.{}", e.path))
-                    }
-                    None => ConfigError::plain(format!("{test_path}: invalid schedule section")),
-                }
-            })?;
+        if !matches!(sched_node.kind, NodeKind::Map(_) | NodeKind::Null) {
+            return Err(ConfigError::at(&sched_node.span, "wrong type for 'schedule'")
+                .with_path(format!("{test_path}.schedule"))
+                .with_expected("a mapping of schedule keys (nodes, partition, …)"));
+        }
+        let schedule = crate::schedvars::validate(&raw_section(&sched_node), reg.name)
+            .map_err(|errs| schedule_error(errs, &sched_node, &test_path))?;
         let sched_span = span_at(&node, "scheduler");
         let sched_err = |msg: String| {
             ConfigError::at(&sched_span, msg).with_path(format!("{test_path}.scheduler"))
@@ -482,6 +468,105 @@ fn resolve_test(
     Ok(out)
 }
 
+/// The registered scheduler `name`, or a located error (bad name, or unknown with a
+/// suggestion).
+fn scheduler_of(
+    node: &Node,
+    name: &str,
+    test: &str,
+) -> Result<&'static SchedulerRegistration, ConfigError> {
+    let span = span_at(node, "scheduler");
+    let path = format!("{test}.scheduler");
+    let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+    if !valid {
+        return Err(
+            ConfigError::at(&span, format!("invalid scheduler name '{name}'"))
+                .with_path(path)
+                .with_expected("a lowercase name matching ^[a-z][a-z0-9_-]*$ (e.g. raw, slurm)"),
+        );
+    }
+    loggia_sched::registry().get(name).map_err(|e| {
+        let mut err = ConfigError::at(
+            &span,
+            format!(
+                "unknown scheduler '{}' (available: {})",
+                e.name,
+                e.available.join(", ")
+            ),
+        )
+        .with_path(path);
+        if let Some(s) = e.suggestion {
+            err = err.with_suggestion(s);
+        }
+        err
+    })
+}
+
+/// The span of the key at a dotted path below `node` (the value's span when there is no key).
+fn key_span_at(node: &Node, path: &str) -> Span {
+    let (parent, last) = match path.rsplit_once('.') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, path),
+    };
+    let mut cur = node;
+    if let Some(p) = parent {
+        for part in p.split('.') {
+            match &cur.kind {
+                NodeKind::Map(m) => match m.iter().find(|(k, _)| k.name == part) {
+                    Some((_, v)) => cur = v,
+                    None => return cur.span.clone(),
+                },
+                _ => return cur.span.clone(),
+            }
+        }
+    }
+    match &cur.kind {
+        NodeKind::Map(m) => m
+            .iter()
+            .find(|(k, _)| k.name == last)
+            .map(|(k, _)| k.span.clone())
+            .unwrap_or_else(|| cur.span.clone()),
+        _ => cur.span.clone(),
+    }
+}
+
+/// The first schedule validation error, located: unknown keys point at the key and list the
+/// known ones; bad values point at the value.
+fn schedule_error(
+    errs: Vec<loggia_sched::schedule::validate::KeyError>,
+    sched_node: &Node,
+    test: &str,
+) -> ConfigError {
+    let Some(e) = errs.into_iter().next() else {
+        return ConfigError::plain(format!("{test}: invalid schedule section"));
+    };
+    let rel = e.path.strip_prefix("schedule.").unwrap_or(&e.path).to_string();
+    match e.unknown {
+        Some(u) => {
+            let parent = e
+                .path
+                .rsplit_once('.')
+                .map(|(p, _)| p.to_string())
+                .unwrap_or_else(|| "schedule".to_string());
+            let mut err = ConfigError::at(
+                &key_span_at(sched_node, &rel),
+                format!("unknown key '{}'", u.key),
+            )
+            .with_path(format!("{test}.{parent}"))
+            .with_expected(format!("one of: {}", u.known.join(", ")));
+            if let Some(s) = u.suggestion {
+                err = err.with_suggestion(s);
+            }
+            err
+        }
+        None => ConfigError::at(&span_at(sched_node, &rel), e.message)
+            .with_path(format!("{test}.{}", e.path)),
+    }
+}
+
 /// The resolved text of a top-level scalar key, if set.
 fn resolve_scalar(
     node: &Node,
@@ -505,7 +590,7 @@ fn resolve_scalar(
 }
 
 /// `schedule:` may not use `sched.*` variables.
-fn reject_sched_refs(node: &Node, test: &str) -> Result<(), ConfigError> {
+fn reject_sched_refs(node: &Node, test: &str, path: &str) -> Result<(), ConfigError> {
     match &node.kind {
         NodeKind::Scalar(s) => {
             if let Ok(t) = Template::parse(s) {
@@ -514,13 +599,21 @@ fn reject_sched_refs(node: &Node, test: &str) -> Result<(), ConfigError> {
                         &node.span,
                         "schedule section may not reference scheduler variables",
                     )
-                    .with_path(format!("{test}.schedule")));
+                    .with_path(format!("{test}.{path}"))
+                    .with_expected(
+                        "values from var, sys or pav variables (sched.* depend on the schedule)",
+                    ));
                 }
             }
             Ok(())
         }
-        NodeKind::Seq(items) => items.iter().try_for_each(|n| reject_sched_refs(n, test)),
-        NodeKind::Map(m) => m.iter().try_for_each(|(_, n)| reject_sched_refs(n, test)),
+        NodeKind::Seq(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, n)| reject_sched_refs(n, test, &format!("{path}.{i}"))),
+        NodeKind::Map(m) => m
+            .iter()
+            .try_for_each(|(k, n)| reject_sched_refs(n, test, &format!("{path}.{}", k.name))),
         NodeKind::Null => Ok(()),
     }
 }

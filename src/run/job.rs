@@ -8,8 +8,8 @@ use crate::config::site::Site;
 use crate::fsutil::{self, write_json};
 use loggia_sched::advanced::UnitKind;
 use loggia_sched::{
-    Context, JobInfo, JobStatus, KickoffRequest, NodeSpec, SchedError, ScheduleConfig,
-    SchedulerRegistration,
+    Context, JobInfo, JobStatus, KickoffRequest, NodeSpec, SchedError, SchedSettings,
+    ScheduleConfig, SchedulerRegistration,
 };
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -103,18 +103,33 @@ pub struct Unit<'a> {
     pub node_info: std::collections::BTreeMap<String, loggia_sched::NodeInfo>,
 }
 
-/// Retries `f` on transient errors: delays `base·2^i` with ±25 % jitter, at most `retries`.
+/// Whether the site's extra `transient_patterns` for `plugin` (regexes, SCHEDULING §10) match
+/// the error's stderr. A pattern that is not a valid regex is matched as plain text.
+pub fn site_transient(settings: &SchedSettings, plugin: &str, e: &SchedError) -> bool {
+    let Some(patterns) = settings.transient_patterns.get(plugin) else {
+        return false;
+    };
+    patterns.iter().any(|p| match fancy_regex::Regex::new(p) {
+        Ok(re) => re.is_match(&e.stderr).unwrap_or(false),
+        Err(_) => e.stderr.contains(p.as_str()),
+    })
+}
+
+/// Retries `f` on transient errors (the plugin's verdict, or the site's extra patterns for
+/// `plugin`): delays `backoff_base·2^i` with ±25 % jitter, at most `retries` times (§5.5).
 pub fn with_retries<T>(
-    retries: u32,
-    base: f64,
+    settings: &SchedSettings,
+    plugin: &str,
     mut f: impl FnMut() -> Result<T, SchedError>,
 ) -> Result<T, SchedError> {
+    let st = &settings.status;
     let mut i = 0;
     loop {
         match f() {
-            Err(e) if e.transient && i < retries => {
+            Err(e) if (e.transient || site_transient(settings, plugin, &e)) && i < st.retries => {
                 let jitter = 0.75 + (fsutil::unix_now().fract() * 0.5);
-                std::thread::sleep(Duration::from_secs_f64(base * 2f64.powi(i as i32) * jitter));
+                let delay = st.backoff_base * 2f64.powi(i as i32) * jitter;
+                std::thread::sleep(Duration::from_secs_f64(delay.max(0.0)));
                 i += 1;
             }
             other => return other,
@@ -211,8 +226,7 @@ fn submit(
     if !unit.node_info.is_empty() {
         write_json(&job_dir.join("node_info.json"), &unit.node_info).map_err(io)?;
     }
-    let st = &site.scheduling.status;
-    let info = with_retries(st.retries, st.backoff_base, || reg.plugin.kickoff(cx, &req))
+    let info = with_retries(&site.scheduling, reg.name, || reg.plugin.kickoff(cx, &req))
         .map_err(|e| format!("kickoff by {} failed: {}", reg.name, e.detail()))?;
     let rec = JobRecord {
         info: info.clone(),
@@ -246,14 +260,43 @@ mod tests {
         assert_eq!(job_name(u, &["s.a b".into()]), "loggia.01234567.s.a_b");
     }
 
+    fn quick_settings() -> SchedSettings {
+        let mut s = SchedSettings::default();
+        s.status.retries = 3;
+        s.status.backoff_base = 0.001;
+        s
+    }
+
     #[test]
     fn retries_only_transient_errors() {
         let mut n = 0;
-        let r: Result<(), SchedError> = with_retries(3, 0.001, || {
+        let r: Result<(), SchedError> = with_retries(&quick_settings(), "slurm", || {
             n += 1;
             Err(SchedError::msg("x").transient(n < 3))
         });
         assert!(r.is_err());
         assert_eq!(n, 3);
+    }
+
+    #[test]
+    fn site_patterns_make_errors_transient_for_their_plugin_only() {
+        let mut s = quick_settings();
+        s.transient_patterns
+            .insert("slurm".into(), vec!["Zero Bytes were transmitted".into(), "bad[".into()]);
+        let mut e = SchedError::msg("sbatch failed");
+        e.stderr = "sbatch: error: Zero Bytes were transmitted or received".into();
+        assert!(site_transient(&s, "slurm", &e));
+        assert!(!site_transient(&s, "pbs", &e));
+        e.stderr = "error: bad[ thing".into();
+        assert!(site_transient(&s, "slurm", &e), "invalid regex matches as text");
+        let mut n = 0;
+        let r: Result<(), SchedError> = with_retries(&s, "slurm", || {
+            n += 1;
+            let mut e = SchedError::msg("x");
+            e.stderr = "Zero Bytes were transmitted".into();
+            Err(e)
+        });
+        assert!(r.is_err());
+        assert_eq!(n, 4, "first try plus three retries");
     }
 }

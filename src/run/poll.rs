@@ -29,7 +29,7 @@ pub fn poll(
     let mut out = BTreeMap::new();
     let infos: Vec<_> = jobs.iter().map(|j| j.record.info.clone()).collect();
     let st = &cx.settings.status;
-    let q = job::with_retries(st.retries, st.backoff_base, || {
+    let q = job::with_retries(cx.settings, reg.name, || {
         reg.plugin.job_status(cx, &infos)
     });
     let mut q = match q {
@@ -53,7 +53,7 @@ pub fn poll(
         .collect();
     if !missing.is_empty() && reg.plugin.has_accounting() {
         let infos: Vec<_> = missing.iter().map(|j| j.record.info.clone()).collect();
-        match job::with_retries(st.retries, st.backoff_base, || {
+        match job::with_retries(cx.settings, reg.name, || {
             reg.plugin.accounting_status(cx, &infos)
         }) {
             Ok(a) => q.extend(a),

@@ -21,6 +21,16 @@ pub struct KeyError {
     /// The offending value (one list item for list keys), when there is one.
     pub value: Option<String>,
     pub message: String,
+    /// Set when the key itself is unknown (C8), so callers can point at the key.
+    pub unknown: Option<UnknownKey>,
+}
+
+/// An unknown key: its own name, the closest known one, and every known key at that level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownKey {
+    pub key: String,
+    pub suggestion: Option<String>,
+    pub known: Vec<String>,
 }
 
 impl std::fmt::Display for KeyError {
@@ -75,6 +85,7 @@ impl Checker {
             path: path.to_string(),
             value,
             message,
+            unknown: None,
         });
     }
 
@@ -85,10 +96,23 @@ impl Checker {
         key: &str,
         candidates: impl IntoIterator<Item = &'a str>,
     ) {
-        let hint = crate::text::did_you_mean(key, candidates)
+        let known: Vec<String> = candidates.into_iter().map(str::to_string).collect();
+        let suggestion =
+            crate::text::did_you_mean(key, known.iter().map(String::as_str)).map(str::to_string);
+        let hint = suggestion
+            .as_deref()
             .map(|s| format!(" (did you mean '{s}'?)"))
             .unwrap_or_default();
-        self.error(path, None, format!("unknown key '{path}'{hint}"));
+        self.errors.push(KeyError {
+            path: path.to_string(),
+            value: None,
+            message: format!("unknown key '{path}'{hint}"),
+            unknown: Some(UnknownKey {
+                key: key.to_string(),
+                suggestion,
+                known,
+            }),
+        });
     }
 
     /// A single value (C2: trimmed, empty means unset).
