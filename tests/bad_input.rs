@@ -114,6 +114,6 @@ fn bad_run_values_are_config_errors() {
     check(
         "t:\n  run:\n    on_nodes: true\n",
         "s",
-        &["'on_nodes' belongs in 'build'", "s.yaml:3:15"],
+        &["'on_nodes' is a 'build' key; 'run' does not accept it", "s.yaml:3:5"],
     );
 }

@@ -68,15 +68,56 @@ pub fn check_sections(
         ("run", crate::config::test::BUILD_ONLY),
     ] {
         for key in keys {
-            if let Some(n) = node.get(name).and_then(|s| s.get(key)) {
+            let section = node.get(name).and_then(|s| match &s.kind {
+                crate::config::yaml::NodeKind::Map(m) => m.iter().find(|(k, _)| k.name == *key),
+                _ => None,
+            });
+            if let Some((k, _)) = section {
                 let other = if name == "build" { "run" } else { "build" };
                 return Err(ConfigError::at(
-                    &n.span,
-                    format!("'{key}' belongs in '{other}', not in '{name}'"),
+                    &k.span,
+                    format!("'{key}' is a '{other}' key; '{name}' does not accept it"),
                 )
-                .with_path(format!("{test}.{name}")));
+                .with_path(format!("{test}.{name}"))
+                .with_expected(format!("move it under '{other}:'")));
             }
         }
+    }
+    Ok(())
+}
+
+/// `result_evaluate` (CONFIG.md §11) at resolution time: every expression parses, and the keys
+/// do not depend on each other in a cycle. Deferred values are left to the runner.
+pub fn check_evaluations(
+    cfg: &TestConfig,
+    node: &Node,
+    test: &str,
+    deferred: &[String],
+) -> Result<(), ConfigError> {
+    let evals = &cfg.result_evaluate.0;
+    for (k, text) in evals {
+        let path = format!("result_evaluate.{k}");
+        if deferred.iter().any(|d| *d == path) {
+            continue;
+        }
+        if let Err(e) = crate::expr::Expression::parse(text) {
+            return Err(ConfigError::at(
+                &super::proto::span_at(node, &path),
+                format!("invalid expression for '{k}': {}", e.message),
+            )
+            .with_path(format!("{test}.{path}"))
+            .with_expected("an expression over the result keys, e.g. 'return_value == 0'"));
+        }
+    }
+    let (_, cyclic) = crate::results::evaluate::order(evals);
+    if let Some(&first) = cyclic.first() {
+        let names: Vec<&str> = cyclic.iter().map(|&i| evals[i].0.as_str()).collect();
+        return Err(ConfigError::at(
+            &super::proto::span_at(node, &format!("result_evaluate.{}", evals[first].0)),
+            crate::results::evaluate::cycle_message(&names),
+        )
+        .with_path(format!("{test}.result_evaluate"))
+        .with_expected("keys that refer only to result keys or to earlier evaluations"));
     }
     Ok(())
 }

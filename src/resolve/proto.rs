@@ -426,6 +426,10 @@ fn resolve_test(
             }
         }
         super::checks::check_sections(&cfg, &node, &test_path, &deferred)?;
+        super::checks::check_evaluations(&cfg, &node, &test_path, &deferred)?;
+        if let Some(rp) = node.get("result_parse") {
+            crate::results::parse::check_result_parse(rp, &test_path, &deferred)?;
+        }
         let skip_reason = super::conditions::skip_reason(&cfg, &node, &test_path)?;
         let permute_values = perm
             .iter()

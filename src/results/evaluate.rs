@@ -5,6 +5,54 @@
 use crate::expr::{eval_expr, Expression, MapResolver, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The order to evaluate `evals` in: every key after the evaluation keys it references (the
+/// first component of a reference). Keys on or behind a dependency cycle come second, in
+/// written order. Unparsable expressions have no dependencies (they fail on their own).
+pub fn order(evals: &[(String, String)]) -> (Vec<usize>, Vec<usize>) {
+    let keys: BTreeSet<&str> = evals.iter().map(|(k, _)| k.as_str()).collect();
+    let deps: Vec<BTreeSet<String>> = evals
+        .iter()
+        .map(|(k, e)| {
+            Expression::parse(e)
+                .map(|x| {
+                    x.root_names()
+                        .into_iter()
+                        .filter(|n| keys.contains(n.as_str()) && n != k)
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    let mut out = Vec::with_capacity(evals.len());
+    let mut pending: Vec<usize> = (0..evals.len()).collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        let mut rest = Vec::new();
+        for i in pending {
+            if deps[i].iter().all(|d| done.contains(d.as_str())) {
+                done.insert(evals[i].0.as_str());
+                out.push(i);
+            } else {
+                rest.push(i);
+            }
+        }
+        if rest.len() == before {
+            return (out, rest);
+        }
+        pending = rest;
+    }
+    (out, Vec::new())
+}
+
+/// The message for keys that depend on each other in a cycle.
+pub fn cycle_message(names: &[&str]) -> String {
+    format!(
+        "result_evaluate keys depend on each other in a cycle: {}",
+        names.join(", ")
+    )
+}
+
 /// Evaluates `evals` (key → expression text, already string-resolved) into `results`.
 /// Errors are appended to `errors`; a failed key is stored as null.
 pub fn evaluate(
@@ -16,55 +64,24 @@ pub fn evaluate(
     if !evals.iter().any(|(k, _)| k == "result") && !results.contains_key("result") {
         evals.push(("result".to_string(), "return_value == 0".to_string()));
     }
-    let keys: BTreeSet<&str> = evals.iter().map(|(k, _)| k.as_str()).collect();
-    // Dependencies: evaluation keys named as the first component of a reference.
-    let deps: BTreeMap<&str, BTreeSet<String>> = evals
-        .iter()
-        .map(|(k, e)| {
-            let d = Expression::parse(e)
-                .map(|x| {
-                    x.root_names()
-                        .into_iter()
-                        .filter(|n| keys.contains(n.as_str()) && n != k)
-                        .collect()
-                })
-                .unwrap_or_default();
-            (k.as_str(), d)
-        })
-        .collect();
-    let mut done: BTreeSet<String> = BTreeSet::new();
-    let mut pending: Vec<&(String, String)> = evals.iter().collect();
-    while !pending.is_empty() {
-        let before = pending.len();
-        let mut rest = Vec::new();
-        for item in pending {
-            let (k, e) = item;
-            if deps[k.as_str()].iter().all(|d| done.contains(d)) {
-                let v = match eval_expr(e, &MapResolver(results)) {
-                    Ok(v) => v,
-                    Err(err) => {
-                        errors.push(format!("error evaluating '{k}': {}", err.message));
-                        Value::Null
-                    }
-                };
-                results.insert(k.clone(), v);
-                done.insert(k.clone());
-            } else {
-                rest.push(item);
+    let (ordered, cyclic) = order(&evals);
+    for i in ordered {
+        let (k, e) = &evals[i];
+        let v = match eval_expr(e, &MapResolver(results)) {
+            Ok(v) => v,
+            Err(err) => {
+                errors.push(format!("error evaluating '{k}': {}", err.message));
+                Value::Null
             }
+        };
+        results.insert(k.clone(), v);
+    }
+    if !cyclic.is_empty() {
+        let names: Vec<&str> = cyclic.iter().map(|&i| evals[i].0.as_str()).collect();
+        errors.push(cycle_message(&names));
+        for i in cyclic {
+            results.insert(evals[i].0.clone(), Value::Null);
         }
-        if rest.len() == before {
-            let names: Vec<&str> = rest.iter().map(|(k, _)| k.as_str()).collect();
-            errors.push(format!(
-                "result_evaluate keys depend on each other in a cycle: {}",
-                names.join(", ")
-            ));
-            for (k, _) in rest {
-                results.insert(k.clone(), Value::Null);
-            }
-            break;
-        }
-        pending = rest;
     }
 }
 

@@ -1,9 +1,11 @@
 //! The result record of one test run (CONFIG.md §12): built from the test's attributes,
-//! variables, job and exit info, evaluated, written to `results.json` and appended to the
-//! shared result log; then the test is marked complete. Every path that ends a test (the
-//! runner, a dead job, a cancel) goes through [`complete`], guarded so it happens once.
+//! variables, job and exit info, completed by the result parsers (§10), evaluated, written to
+//! `results.json` and appended to the shared result log; then the test is marked complete.
+//! Every path that ends a test (the runner, a dead job, a cancel) goes through [`complete`],
+//! guarded so it happens once.
 
 use super::evaluate;
+use super::parse::{self, ResultParse};
 use crate::expr::Value;
 use crate::fsutil::{self, FileLock};
 use crate::resolve::vars::Item;
@@ -22,6 +24,8 @@ pub struct Outcome {
     pub finished: Option<f64>,
     /// Set when the test cannot have a real result (scheduler error, cancel, build failure).
     pub forced_error: Option<String>,
+    /// `result_parse`, string-resolved; run before the evaluations.
+    pub result_parse: ResultParse,
     /// `(key, expression)` of `result_evaluate`, string-resolved.
     pub evaluations: Vec<(String, String)>,
     pub test_version: Option<String>,
@@ -141,6 +145,7 @@ pub fn complete(tr: &TestRun, result_log: &Path, out: &Outcome) -> std::io::Resu
             "ERROR"
         }
         None => {
+            gather_parsed(tr, &out.result_parse, &mut r, &mut errors);
             evaluate::evaluate(&mut r, &out.evaluations, &mut errors);
             evaluate::verdict(&r, &mut errors)
         }
@@ -164,6 +169,48 @@ pub fn complete(tr: &TestRun, result_log: &Path, out: &Outcome) -> std::io::Resu
     )?;
     tr.mark_complete()?;
     Ok(Some(result.to_string()))
+}
+
+/// Runs the result parsers and merges their keys into `r` (never over a base key), their
+/// `per_file` values into `r.per_file`, and their trace into the test run's `results.log`.
+fn gather_parsed(
+    tr: &TestRun,
+    cfg: &ResultParse,
+    r: &mut BTreeMap<String, Value>,
+    errors: &mut Vec<String>,
+) {
+    if cfg.is_empty() {
+        return;
+    }
+    let parsed = parse::parse_results(cfg, &tr.path("build"), &tr.dir);
+    errors.extend(parsed.errors);
+    for (k, v) in parsed.values {
+        match r.entry(k) {
+            std::collections::btree_map::Entry::Vacant(e) => {
+                e.insert(v);
+            }
+            std::collections::btree_map::Entry::Occupied(e) => errors.push(format!(
+                "result key '{}' is set by loggia and cannot be parsed",
+                e.key()
+            )),
+        }
+    }
+    if !parsed.per_file.is_empty() {
+        r.insert(
+            "per_file".into(),
+            Value::Map(
+                parsed
+                    .per_file
+                    .into_iter()
+                    .map(|(name, m)| (name, Value::Map(m)))
+                    .collect(),
+            ),
+        );
+    }
+    let mut trace = parsed.trace.join("\n");
+    trace.push('\n');
+    // The trace only helps people debug a parser; failing to write it changes no result.
+    let _ = std::fs::write(tr.path("results.log"), trace);
 }
 
 /// Ends a test that cannot have a real result: records `state` with `note` in its status file

@@ -23,6 +23,7 @@ struct Ready {
     timeout: Option<Duration>,
     follow: PathBuf,
     evals: Vec<(String, String)>,
+    result_parse: crate::results::parse::ResultParse,
     test_version: Option<String>,
 }
 
@@ -183,6 +184,7 @@ fn finalize(
         timeout,
         follow,
         evals: cfg.result_evaluate.0.clone(),
+        result_parse: cfg.result_parse.clone().unwrap_or_default(),
         test_version: cfg.test_version.clone(),
     })
 }
@@ -335,6 +337,7 @@ fn complete_ran(site: &Site, done: Running, mut info: loggia_sched::ExitInfo, ca
         started: Some(done.started_unix),
         finished: Some(fsutil::unix_now()),
         evaluations: done.r.evals.clone(),
+        result_parse: done.r.result_parse.clone(),
         test_version: done.r.test_version.clone(),
         ..Default::default()
     };
