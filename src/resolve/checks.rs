@@ -97,7 +97,7 @@ pub fn check_evaluations(
     let evals = &cfg.result_evaluate.0;
     for (k, text) in evals {
         let path = format!("result_evaluate.{k}");
-        if deferred.iter().any(|d| *d == path) {
+        if deferred.contains(&path) {
             continue;
         }
         if let Err(e) = crate::expr::Expression::parse(text) {

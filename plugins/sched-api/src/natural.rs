@@ -52,16 +52,74 @@ fn cmp_runs(a: &[u8], b: &[u8]) -> Ordering {
     }
 }
 
+/// Below this many names a plain comparison sort beats building keys.
+const KEYED_SORT_MIN: usize = 64;
+
 /// Sorts names by [`natural_cmp`], keeping equal names in their original order.
 pub fn natural_sort(v: &mut [String]) {
-    v.sort_by(|a, b| natural_cmp(a, b));
+    if v.len() < KEYED_SORT_MIN {
+        v.sort_by(|a, b| natural_cmp(a, b));
+    } else {
+        // Stable: equal keys (identical names) keep their order.
+        v.sort_by_cached_key(|n| natural_key(n));
+    }
 }
 
 /// Sorts names by [`natural_cmp`] and removes exact duplicates.
 pub fn natural_sort_dedup(v: &mut Vec<String>) {
-    // Equal under natural_cmp means byte-identical, so an unstable sort loses nothing.
-    v.sort_unstable_by(|a, b| natural_cmp(a, b));
+    if v.len() < KEYED_SORT_MIN {
+        // Equal under natural_cmp means byte-identical, so an unstable sort loses nothing.
+        v.sort_unstable_by(|a, b| natural_cmp(a, b));
+    } else {
+        v.sort_by_cached_key(|n| natural_key(n));
+    }
     v.dedup();
+}
+
+/// A byte string whose plain (`Ord`) order is the natural order of the names: `natural_key(a)
+/// .cmp(&natural_key(b)) == natural_cmp(a, b)` for all names. Sorting by cached keys compares
+/// flat byte strings, about ten times cheaper than [`natural_cmp`] on long shared prefixes.
+///
+/// Layout: per run a tag (`1` digits, `2` other bytes, so digit runs sort first), then
+/// * digits: the length without leading zeros (4 bytes, big-endian), those digits, then the
+///   number of leading zeros (4 bytes, big-endian): value first, fewer zeros on ties;
+/// * other bytes: the bytes, with `0x00`/`0x01` escaped as `0x01 0x00`/`0x01 0x01`, then a
+///   `0x00` terminator, so a run that is a prefix of another sorts first;
+///
+/// and a final `0`, so that a name whose runs are a prefix of another's sorts first.
+pub fn natural_key(name: &str) -> Vec<u8> {
+    let s = name.as_bytes();
+    let mut key = Vec::with_capacity(s.len() + 16);
+    let mut i = 0;
+    while i < s.len() {
+        let end = run_end(s, i);
+        let run = &s[i..end];
+        if s[i].is_ascii_digit() {
+            let digits = strip_zeros(run);
+            let zeros = run.len() - digits.len();
+            key.push(1);
+            key.extend_from_slice(&be32(digits.len()));
+            key.extend_from_slice(digits);
+            key.extend_from_slice(&be32(zeros));
+        } else {
+            key.push(2);
+            for &b in run {
+                if b <= 1 {
+                    key.push(1);
+                }
+                key.push(b);
+            }
+            key.push(0);
+        }
+        i = end;
+    }
+    key.push(0);
+    key
+}
+
+/// A run length as 4 big-endian bytes; names are far shorter than 4 GiB.
+fn be32(n: usize) -> [u8; 4] {
+    u32::try_from(n).unwrap_or(u32::MAX).to_be_bytes()
 }
 
 /// End (exclusive) of the digit or non-digit run starting at `start`.
@@ -184,6 +242,88 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn keys_order_like_natural_cmp() {
+        let names = [
+            "",
+            "a",
+            "a-",
+            "a-1",
+            "a1",
+            "a01",
+            "a1b",
+            "a10",
+            "a010",
+            "a1x2",
+            "a1x10",
+            "ab",
+            "cn",
+            "cn0",
+            "cn00",
+            "cn1",
+            "cn-1",
+            "cn12x",
+            "cn1x",
+            "1",
+            "01",
+            "10",
+            "x9y",
+            "x09y",
+            "A1",
+            "a.1",
+            "a_1",
+            "\u{0}",
+            "a\u{0}",
+            "a\u{1}1",
+            "a\u{1}",
+            "a\u{2}",
+            "ü1",
+            "u1",
+            "n99999999999999999999999",
+            "n100000000000000000000000",
+            "n0000000000000000000000001",
+        ];
+        for a in names {
+            for b in names {
+                assert_eq!(
+                    natural_key(a).cmp(&natural_key(b)),
+                    natural_cmp(a, b),
+                    "{a:?} vs {b:?}"
+                );
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keys_agree_with_natural_cmp(a in "[a-b0-2\\x00\\x01.-]{0,10}", b in "[a-b0-2\\x00\\x01.-]{0,10}") {
+            proptest::prop_assert_eq!(natural_key(&a).cmp(&natural_key(&b)), natural_cmp(&a, &b));
+        }
+    }
+
+    #[test]
+    fn keyed_sorts_match_comparison_sorts() {
+        // Enough names to take the keyed path, in a scrambled order with duplicates.
+        let mut v: Vec<String> = (0..300u32)
+            .map(|i| {
+                let k = i.wrapping_mul(7919) % 150;
+                match k % 3 {
+                    0 => format!("cn{k}"),
+                    1 => format!("cn{k:04}"),
+                    _ => format!("r{}c{}", k % 7, k),
+                }
+            })
+            .collect();
+        let mut want = v.clone();
+        want.sort_by(|a, b| natural_cmp(a, b));
+        natural_sort(&mut v);
+        assert_eq!(v, want);
+        want.dedup();
+        natural_sort_dedup(&mut v);
+        assert_eq!(v, want);
+        assert_eq!(v.len(), 150);
     }
 
     #[test]

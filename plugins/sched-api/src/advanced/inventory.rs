@@ -3,7 +3,7 @@
 //! by their `u32` position here, so node lists are shared and compared as integer slices instead
 //! of being cloned as strings per test.
 
-use crate::natural::natural_cmp;
+use crate::natural::{natural_cmp, natural_key};
 use crate::node::NodeInfo;
 use std::sync::Arc;
 
@@ -33,8 +33,9 @@ impl Inventory {
             nodes
         } else {
             let mut order: Vec<usize> = (0..nodes.len()).collect();
-            // A stable sort: it merges already-sorted runs (one per partition, say) cheaply.
-            order.sort_by(|&a, &b| natural_cmp(&nodes[a].name, &nodes[b].name));
+            // Byte keys compare far faster than `natural_cmp`; keys are unique up to duplicate
+            // names, which the stable sort keeps in input order (and which are rejected below).
+            order.sort_by_cached_key(|&i| natural_key(&nodes[i].name));
             let mut slots: Vec<Option<NodeInfo>> = nodes.into_iter().map(Some).collect();
             order.iter().filter_map(|&i| slots[i].take()).collect()
         };
