@@ -19,18 +19,39 @@ use loggia_sched::schedule::{NodeCount, RawValue};
 use loggia_sched::{Context, ScheduleConfig, SchedulerRegistration};
 use std::collections::BTreeMap;
 
+/// A validated `schedule:` section and the warnings about it (each `path: message`).
+pub type Validated = (ScheduleConfig, Vec<String>);
+
 /// Validates a resolved `schedule:` section for `scheduler`.
-pub fn validate(
-    raw: &[(String, RawValue)],
-    scheduler: &str,
-) -> Result<ScheduleConfig, Vec<KeyError>> {
+pub fn validate(raw: &[(String, RawValue)], scheduler: &str) -> Result<Validated, Vec<KeyError>> {
     let schemas = |name: &str| {
         loggia_sched::registry()
             .get(name)
             .ok()
             .map(|r| (r.config_schema)())
     };
-    validate_for(raw, &schemas, Some(scheduler)).config
+    let v = validate_for(raw, &schemas, Some(scheduler));
+    let warnings = v.warnings.iter().map(ToString::to_string).collect();
+    v.config.map(|c| (c, warnings))
+}
+
+/// SCHEDULING §1.3: keys a basic-tier plugin cannot honour are ignored with a warning.
+pub fn basic_tier_warnings(cfg: &ScheduleConfig, chunk: Option<&str>) -> Vec<String> {
+    let mut w = Vec::new();
+    let mut ignored = |key: &str| w.push(format!("{key}: ignored by a basic-tier scheduler"));
+    if !cfg.across_nodes.is_empty() {
+        ignored("schedule.across_nodes");
+    }
+    if cfg.chunking.size.is_some() {
+        ignored("schedule.chunking");
+    }
+    if cfg.node_state != loggia_sched::schedule::NodeState::Up {
+        ignored("schedule.node_state");
+    }
+    if chunk.is_some_and(|c| !c.trim().is_empty()) {
+        ignored("chunk");
+    }
+    w
 }
 
 /// Config-time `sched.*` values and which of them are deferred.

@@ -116,3 +116,20 @@ fn identical_builds_are_shared() {
         "built\n"
     );
 }
+
+#[test]
+fn keys_a_basic_scheduler_cannot_honour_are_ignored_with_one_warning_each() {
+    let suite = "a:\n  chunk: 3\n  schedule:\n    chunking:\n      size: 2\n  run:\n    cmds: [true]\nb:\n  inherits_from: a\n";
+    let s = Site::new(&[("w", suite)]);
+    let o = s.run(&["run", "-w", "w"]);
+    assert_eq!(o.status.code(), Some(0), "{}", common::text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("warning:")).collect();
+    assert_eq!(
+        lines,
+        [
+            "warning: schedule.chunking: ignored by a basic-tier scheduler (w.a, w.b)",
+            "warning: chunk: ignored by a basic-tier scheduler (w.a, w.b)"
+        ]
+    );
+}

@@ -53,6 +53,7 @@ pub fn run(a: Args) -> Result<Exit, Exit> {
             return Err(Exit::ConfigError);
         }
     };
+    print_warnings(&protos);
     let user = crate::resolve::facts::pav_vars(0.0, &Default::default())
         .get("user")
         .and_then(|f| match f {
@@ -114,4 +115,26 @@ pub fn run(a: Args) -> Result<Exit, Exit> {
     } else {
         e
     })
+}
+
+/// Each distinct warning once, naming the tests it concerns.
+fn print_warnings(protos: &[proto::ProtoTest]) {
+    let mut by_text: Vec<(&str, Vec<String>)> = Vec::new();
+    for p in protos {
+        for w in &p.warnings {
+            match by_text.iter_mut().find(|(t, _)| *t == w.as_str()) {
+                Some((_, tests)) => tests.push(p.full_name()),
+                None => by_text.push((w.as_str(), vec![p.full_name()])),
+            }
+        }
+    }
+    for (text, tests) in by_text {
+        let more = if tests.len() > 3 {
+            format!(" and {} more", tests.len() - 3)
+        } else {
+            String::new()
+        };
+        let names: Vec<&str> = tests.iter().take(3).map(String::as_str).collect();
+        eprintln!("warning: {text} ({}{more})", names.join(", "));
+    }
 }

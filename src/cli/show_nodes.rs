@@ -178,7 +178,9 @@ pub fn nodes(site: &Site, a: NodesArgs) -> Result<Exit, Exit> {
     };
     let default_cfg;
     let configs: Vec<(String, &ScheduleConfig)> = if v.protos.is_empty() {
-        default_cfg = crate::schedvars::validate(&[], v.reg.name).unwrap_or_default();
+        default_cfg = crate::schedvars::validate(&[], v.reg.name)
+            .map(|(c, _)| c)
+            .unwrap_or_default();
         vec![("(default schedule)".to_string(), &default_cfg)]
     } else {
         v.protos
