@@ -271,3 +271,36 @@ fn show_chunks_previews_the_jobs_of_a_run() {
     // A preview submits nothing.
     assert!(!Path::new(&site.wd().join("jobs")).exists());
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_report_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let site = SimSite::new();
+    let mut child = site
+        .cmd(&["show", "nodes", "sim", "--explain"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The pipe's read end is dropped here, like `loggia show nodes | head -1`.
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(first.contains("nodes kept"), "{first}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn explain_shows_the_schedulers_own_reason() {
+    let site = SimSite::new();
+    let out = site.ok(&["show", "nodes", "sim", "--explain"]);
+    let line = out.lines().find(|l| l.starts_with("cn089 ")).expect(&out);
+    assert!(
+        line.ends_with("not up (state IDLE+DRAIN) [scheduler: bad DIMM [root@2026-11-20T09:12:00]]"),
+        "{line}"
+    );
+}

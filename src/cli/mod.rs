@@ -68,6 +68,15 @@ fn init_logging(verbose: u8) {
         .try_init();
 }
 
+/// Report commands end quietly when their reader goes away (`loggia results | head`), like other
+/// Unix tools, instead of failing to print: SIGPIPE gets its default action back. Commands that
+/// run tests or feed a child's stdin keep Rust's default (ignored, so writes fail with EPIPE).
+fn restore_sigpipe() {
+    use nix::sys::signal::{signal, SigHandler, Signal};
+    // SAFETY: called once at startup before any thread exists; SIG_DFL installs no handler code.
+    let _ = unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) };
+}
+
 /// Loads the site config or prints why not.
 pub(crate) fn load_site() -> Result<Site, Exit> {
     match site::load() {
@@ -98,6 +107,12 @@ pub fn main() -> i32 {
         }
     };
     init_logging(cli.verbose);
+    if matches!(
+        cli.cmd,
+        Cmd::Status(_) | Cmd::Results(_) | Cmd::Log(_) | Cmd::Show(_) | Cmd::Schema(_)
+    ) {
+        restore_sigpipe();
+    }
     let r = match cli.cmd {
         Cmd::Run(a) => run::run(a),
         Cmd::Status(a) => status::run(a),

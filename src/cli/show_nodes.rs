@@ -141,7 +141,15 @@ fn yes(b: bool) -> &'static str {
     }
 }
 
-fn print_rows(rows: &[ExplainRow], all_reasons: bool) {
+/// The scheduler's own note on a node (Slurm's drain/down `Reason`), shown after loggia's.
+fn scheduler_reason<'a>(inv: &'a loggia_sched::advanced::Inventory, name: &str) -> Option<&'a str> {
+    inv.get(name)
+        .and_then(|n| n.extra.get("reason"))
+        .map(String::as_str)
+        .filter(|r| !r.is_empty())
+}
+
+fn print_rows(rows: &[ExplainRow], inv: &loggia_sched::advanced::Inventory, all_reasons: bool) {
     println!(
         "{:<16} {:<24} {:<3} {:<5} {:<16} {:<8} REASONS",
         "NODE", "STATE", "UP", "AVAIL", "PARTITIONS", "VERDICT"
@@ -152,11 +160,14 @@ fn print_rows(rows: &[ExplainRow], all_reasons: bool) {
             .as_ref()
             .map(|p| p.join(","))
             .unwrap_or_else(|| "-".to_string());
-        let reasons = if all_reasons {
+        let mut reasons = if all_reasons {
             r.reasons.join("; ")
         } else {
             r.reasons.first().cloned().unwrap_or_default()
         };
+        if let (false, Some(why)) = (r.kept, scheduler_reason(inv, &r.name)) {
+            reasons.push_str(&format!(" [scheduler: {why}]"));
+        }
         println!(
             "{:<16} {:<24} {:<3} {:<5} {:<16} {:<8} {}",
             r.name,
@@ -201,7 +212,7 @@ pub fn nodes(site: &Site, a: NodesArgs) -> Result<Exit, Exit> {
             v.reg.name,
             rows.len()
         );
-        print_rows(&rows, a.explain);
+        print_rows(&rows, &v.pinv.inv, a.explain);
         println!();
     }
     if a.src.json {

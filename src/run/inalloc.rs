@@ -380,12 +380,64 @@ fn on_signal(site: &Site, sig: i32, running: Vec<Running>, queue: VecDeque<Ready
     let all = running.into_iter().map(|r| r.r).chain(queue);
     for r in all {
         let tr = &r.tr;
-        let (state, msg) = if job_cancel || tr.cancel_requested() {
-            ("SCHED_CANCELLED", "the test was cancelled".to_string())
-        } else {
-            ("SCHED_ERROR", format!("allocation received signal {sig} before the test completed (time limit or external cancel)"))
-        };
-        fail(tr, &site.result_log, state, &msg);
+        match signal_end(tr.is_complete(), job_cancel || tr.cancel_requested(), sig) {
+            SignalEnd::AlreadyComplete => {}
+            SignalEnd::Cancelled(msg) => fail(tr, &site.result_log, "SCHED_CANCELLED", &msg),
+            SignalEnd::LeftToPoller(msg) => {
+                let _ = tr.set_status("SCHED_ERROR", &msg);
+            }
+        }
     }
     128 + sig
+}
+
+/// What the signal handler does with an unfinished test.
+#[derive(Debug, PartialEq)]
+enum SignalEnd {
+    /// Completed meanwhile (e.g. by `loggia cancel`): no status line after COMPLETE.
+    AlreadyComplete,
+    /// Cancelled by loggia: completed here (result ERROR).
+    Cancelled(String),
+    /// Time limit, preemption or an external scancel: only the scheduler can tell which, so the
+    /// test gets the status line but is completed by the poller once the job has ended, with
+    /// the scheduler's exit info (`timed_out`, …) in its results.
+    LeftToPoller(String),
+}
+
+fn signal_end(complete: bool, cancelled: bool, sig: i32) -> SignalEnd {
+    if complete {
+        SignalEnd::AlreadyComplete
+    } else if cancelled {
+        SignalEnd::Cancelled("the test was cancelled".to_string())
+    } else {
+        SignalEnd::LeftToPoller(format!(
+            "allocation received signal {sig} before the test completed (time limit or external cancel)"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_completed_test_gets_no_status_after_the_signal() {
+        assert_eq!(signal_end(true, true, 15), SignalEnd::AlreadyComplete);
+        assert_eq!(signal_end(true, false, 15), SignalEnd::AlreadyComplete);
+    }
+
+    #[test]
+    fn a_cancelled_test_completes_and_others_wait_for_the_scheduler() {
+        assert_eq!(
+            signal_end(false, true, 15),
+            SignalEnd::Cancelled("the test was cancelled".to_string())
+        );
+        assert_eq!(
+            signal_end(false, false, 15),
+            SignalEnd::LeftToPoller(
+                "allocation received signal 15 before the test completed (time limit or external cancel)"
+                    .to_string()
+            )
+        );
+    }
 }

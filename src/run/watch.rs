@@ -9,7 +9,7 @@ use super::poll::{self, LiveJob};
 use super::testrun::TestRun;
 use crate::config::site::Site;
 use crate::fsutil;
-use crate::results::record::fail;
+use crate::results::record::{complete, fail, Outcome};
 use loggia_sched::{JobState, SchedulerRegistration};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -118,6 +118,8 @@ pub fn wait(
     // Plugins whose status queries currently fail (reported once, and again on recovery).
     let mut outages: BTreeMap<&'static str, String> = BTreeMap::new();
     let mut records: HashMap<PathBuf, job::JobRecord> = HashMap::new();
+    // The last polled state of each job, to reset the poll interval when one changes.
+    let mut job_states: HashMap<PathBuf, JobState> = HashMap::new();
     while !pending.is_empty() {
         let before = pending.len();
         pending.retain(|t| {
@@ -207,12 +209,12 @@ pub fn wait(
                 }
                 ended |= fail_incomplete(site, j, s);
             }
+            let mut job_changed = false;
+            for (dir, s) in &statuses {
+                job_changed |= job_states.insert(dir.clone(), s.state) != Some(s.state);
+            }
             let max = Duration::from_secs_f64(st.max_interval.max(0.001));
-            let next = if ended {
-                min
-            } else {
-                interval.mul_f64(1.5).min(max).max(min)
-            };
+            let next = next_interval(interval, min, max, ended || job_changed || changed);
             let jitter = 0.9 + fsutil::unix_now().fract() * 0.2;
             next_poll.insert(name, (Instant::now() + interval.mul_f64(jitter), next));
             changed |= ended;
@@ -231,6 +233,16 @@ pub fn wait(
     tally.incomplete = pending.len();
     rep.end();
     tally
+}
+
+/// The poll interval after one poll (SCHEDULING.md §5.6): back to `min` when a watched job or
+/// test changed state, else ×1.5 up to `max`.
+fn next_interval(interval: Duration, min: Duration, max: Duration, changed: bool) -> Duration {
+    if changed {
+        min
+    } else {
+        interval.mul_f64(1.5).min(max).max(min)
+    }
 }
 
 /// Tells the user when a plugin's status queries start failing and when they work again; the
@@ -290,8 +302,71 @@ fn fail_incomplete(site: &Site, j: &LiveJob, s: &loggia_sched::JobStatus) -> boo
         } else {
             ("SCHED_ERROR", poll::describe_end(&j.record.info.id, s))
         };
-        fail(&t, &site.result_log, state, &msg);
+        let _ = t.set_status(state, &msg);
+        if let Err(e) = complete(&t, &site.result_log, &ended_outcome(msg, s)) {
+            let _ = t.set_status("RESULTS_ERROR", &format!("could not record results: {e}"));
+        }
         any = true;
     }
     any
+}
+
+/// The result of a test whose job ended under it: ERROR with `note`, keeping what the scheduler
+/// said about the end (time limit, OOM, node failure, preemption, exit code) as `exit_info`,
+/// since only the scheduler knows it (SCHEDULING.md §5.4). The job's exit code is not the
+/// test's, so `return_value` stays empty.
+fn ended_outcome(note: String, s: &loggia_sched::JobStatus) -> Outcome {
+    Outcome {
+        exit: s.exit.clone(),
+        forced_error: Some(note),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use loggia_sched::{ExitInfo, JobStatus, StatusSource};
+
+    #[test]
+    fn the_poll_interval_grows_until_a_state_changes() {
+        let (min, max) = (Duration::from_secs(1), Duration::from_secs(3));
+        let mut i = min;
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            i = next_interval(i, min, max, false);
+            seen.push(i.as_millis());
+        }
+        assert_eq!(seen, [1500, 2250, 3000, 3000]);
+        assert_eq!(next_interval(i, min, max, true), min);
+    }
+
+    #[test]
+    fn a_timed_out_job_keeps_its_exit_info_in_the_result() {
+        let exit = ExitInfo {
+            timed_out: true,
+            signal: Some(15),
+            ..ExitInfo::default()
+        };
+        let s = JobStatus::new(JobState::Completed, "TIMEOUT", StatusSource::Queue)
+            .with_exit(exit.clone());
+        let out = ended_outcome("job 7 ended".to_string(), &s);
+        assert_eq!(out.exit, Some(exit));
+        assert_eq!(out.return_value, None);
+        assert_eq!(out.forced_error.as_deref(), Some("job 7 ended"));
+    }
+
+    #[test]
+    fn a_job_exit_code_is_not_the_return_value() {
+        let exit = ExitInfo {
+            exit_code: Some(3),
+            ..ExitInfo::default()
+        };
+        let s = JobStatus::new(JobState::Completed, "FAILED", StatusSource::Accounting)
+            .with_exit(exit.clone());
+        let out = ended_outcome(String::new(), &s);
+        assert_eq!((out.exit, out.return_value), (Some(exit), None));
+        let none = JobStatus::new(JobState::Cancelled, "CANCELLED", StatusSource::Queue);
+        assert_eq!(ended_outcome(String::new(), &none).exit, None);
+    }
 }

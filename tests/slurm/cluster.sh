@@ -8,6 +8,10 @@
 #   cluster.sh stop [--purge]         stop exactly what start started (--purge: also delete
 #                                     state, logs, database and the generated config files)
 #   cluster.sh status                 show the daemons and nodes; exit 0 up, 1 partly up, 3 down
+#   cluster.sh ctld-stop              stop only slurmctld (SIGTERM: it saves its state), for
+#                                     controller-outage tests; jobs keep running on the nodes
+#   cluster.sh ctld-start             start slurmctld again with the saved state (jobs,
+#                                     reservations kept) and wait until it answers
 #
 # How it works:
 #   * Debian's slurmd is built with --enable-multiple-slurmd: one host runs one
@@ -68,7 +72,7 @@ log() {
 }
 die() { echo "cluster.sh: ERROR: $*" >&2; exit 1; }
 usage() {
-  echo "usage: $0 start [--accounting] | stop [--purge] | status" >&2
+  echo "usage: $0 start [--accounting] | stop [--purge] | status | ctld-stop | ctld-start" >&2
   exit 2
 }
 
@@ -637,6 +641,36 @@ cmd_status() {
   return 0
 }
 
+# ======================================================================= controller only
+# The controller alone, for outage tests: stop saves the state (SIGTERM), start recovers it
+# (slurmctld without -c), so jobs, reservations and node states survive the outage.
+cmd_ctld_stop() {
+  [ $# -eq 0 ] || usage
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  take_lock
+  local p
+  if p=$(pid_of "$CI_DIR/run/slurmctld.pid" slurmctld); then
+    log "stopping slurmctld: $p"; terminate 20 "$p"
+  else
+    log "slurmctld is not running"
+  fi
+}
+cmd_ctld_start() {
+  [ $# -eq 0 ] || usage
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  [ -e "$CI_DIR/ns/$HEAD_NAME" ] || die "the cluster is not started (no $CI_DIR/ns/$HEAD_NAME)"
+  take_lock
+  if pid_of "$CI_DIR/run/slurmctld.pid" slurmctld >/dev/null; then
+    log "slurmctld already runs"
+  else
+    log "starting slurmctld (state kept)"
+    in_uts "$HEAD_NAME" /usr/sbin/slurmctld -f "$CONF" || { show_failure; die "slurmctld failed to start"; }
+  fi
+  wait_until 30 "slurmctld to answer" sh -c 'scontrol ping 2>/dev/null | grep -q "is UP"' \
+    || { show_failure; die "slurmctld did not come up"; }
+  log "slurmctld up"
+}
+
 # ======================================================================= main
 cmd=${1:-}
 [ $# -gt 0 ] && shift
@@ -644,5 +678,7 @@ case "$cmd" in
   start) cmd_start "$@" ;;
   stop) cmd_stop "$@" ;;
   status) cmd_status "$@" ;;
+  ctld-stop) cmd_ctld_stop "$@" ;;
+  ctld-start) cmd_ctld_start "$@" ;;
   *) usage ;;
 esac
