@@ -14,6 +14,7 @@
 //! Each scenario prints what it measured (job ids, nodes, squeue cadence, outage handling).
 //! `LOGGIA_LIVE_ONLY=3,5` runs only those scenarios (while working on one).
 
+mod common;
 #[path = "slurm_live/scenarios.rs"]
 mod scenarios;
 #[path = "slurm_live/support.rs"]

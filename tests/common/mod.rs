@@ -98,10 +98,14 @@ pub fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
     f()
 }
 
-/// Processes whose command line contains `needle` (excluding zombies).
-pub fn processes_with(needle: &str) -> Vec<i32> {
+/// Live (not zombie) processes whose command line (NULs as spaces, argv[0] cut to its base
+/// name, so `/usr/bin/sleep 9` reads `sleep 9`) satisfies `pred`, with that command line.
+pub fn processes(pred: impl Fn(&str) -> bool) -> Vec<(i32, String)> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return out;
+    };
+    for e in dir.flatten() {
         let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
             continue;
         };
@@ -109,14 +113,25 @@ pub fn processes_with(needle: &str) -> Vec<i32> {
             continue;
         };
         let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+        let cmd = match cmd.split_once(' ') {
+            Some((argv0, rest)) => format!("{} {rest}", argv0.rsplit('/').next().unwrap_or(argv0)),
+            None => cmd,
+        };
         let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
-        let state = stat
+        let zombie = stat
             .rsplit_once(')')
-            .map(|(_, r)| r.trim_start().chars().next().unwrap_or('?'))
-            .unwrap_or('?');
-        if cmd.contains(needle) && state != 'Z' {
-            out.push(pid);
+            .is_some_and(|(_, r)| r.trim_start().starts_with('Z'));
+        if pred(&cmd) && !zombie {
+            out.push((pid, cmd));
         }
     }
     out
+}
+
+/// Processes whose command line contains `needle` (excluding zombies).
+pub fn processes_with(needle: &str) -> Vec<i32> {
+    processes(|cmd| cmd.contains(needle))
+        .into_iter()
+        .map(|(pid, _)| pid)
+        .collect()
 }

@@ -85,34 +85,10 @@ pub fn sacct_state(job: &str) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
-/// Processes whose command line is `needle` once argv[0] is cut to its base name (srun starts
-/// `/usr/bin/sleep 4321` for `sleep 4321`), no zombies.
+/// Processes whose command line is exactly `needle` (srun starts `/usr/bin/sleep 4321` for
+/// `sleep 4321`).
 pub fn processes_with(needle: &str) -> Vec<(i32, String)> {
-    let mut out = Vec::new();
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return out;
-    };
-    for e in dir.flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        let Ok(cmd) = std::fs::read(e.path().join("cmdline")) else {
-            continue;
-        };
-        let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
-        let cmd = match cmd.split_once(' ') {
-            Some((argv0, rest)) => format!("{} {rest}", argv0.rsplit('/').next().unwrap_or(argv0)),
-            None => cmd,
-        };
-        let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
-        let zombie = stat
-            .rsplit_once(')')
-            .is_some_and(|(_, r)| r.trim_start().starts_with('Z'));
-        if cmd.trim_end() == needle && !zombie {
-            out.push((pid, cmd));
-        }
-    }
-    out
+    super::common::processes(|cmd| cmd.trim_end() == needle)
 }
 
 /// A loggia site in a temp dir on the real cluster: suites from `test_suites/`, polling at
