@@ -262,8 +262,13 @@ fn permutations_and_subtitles() {
             ("conf_permute.mapping_default._mpi_-a", "ompia"),
             ("conf_permute.in_schedule.True", "share=True"),
             ("conf_permute.in_schedule.False", "share=False"),
+            ("conf_permute.templated.b1", "n=b1"),
+            ("conf_permute.templated.b2", "n=b2"),
         ],
     );
+    let e = site.config_error(&["run", "conf_permute._deferred"]);
+    assert!(e.contains("permute_on 'h': the variable uses a deferred value (known only inside the allocation) in 'conf_permute._deferred.permute_on'"), "{e}");
+    assert!(e.contains(&at("tests/conf_permute.yaml", 61, 16)), "{e}");
     // Generation order: the first sorted variable (compiler) varies slowest.
     let shown = site.stdout(&["show", "test", "conf_permute.two_vars"]);
     let order: Vec<&str> = shown
@@ -281,7 +286,7 @@ fn permutations_and_subtitles() {
     );
     let e = site.config_error(&["run", "conf_permute._unknown"]);
     assert!(e.contains("permute_on names unknown variable 'sise' in 'conf_permute._unknown.permute_on' (did you mean 'size'?)"), "{e}");
-    assert!(e.contains(&at("tests/conf_permute.yaml", 52, 16)), "{e}");
+    assert!(e.contains(&at("tests/conf_permute.yaml", 67, 16)), "{e}");
     let e = site.config_error(&["run", "conf_permute._subkey"]);
     assert!(
         e.contains("permute_on 'mpi.name': indexes and sub-keys cannot be permuted on"),
@@ -551,6 +556,6 @@ fn merging_variables_across_inheritance_checks_sub_keys() {
         e.contains("sub-key 'vendor' is not one of the sub-keys given defaults earlier in 'conf_err_subkey.child.variables.mpi.vendor'"),
         "{e}"
     );
-    assert!(e.contains(&at("tests/conf_err_subkey.yaml", 11, 25)), "{e}");
+    assert!(e.contains(&at("tests/conf_err_subkey.yaml", 11, 24)), "{e}");
     assert!(e.contains("expected one of: name, ver"), "{e}");
 }

@@ -315,11 +315,23 @@ fn resolve_one(
         }
         None => base.clone(),
     };
-    let mut merged = yaml::merge(&parent, &child)?;
+    let mut merged =
+        yaml::merge(&parent, &child).map_err(|e| in_test(e, &format!("{}.{name}", suite.suite)))?;
     fold_cmds(&mut merged);
     stack.pop();
     done.insert(name.to_string(), merged.clone());
     Ok(merged)
+}
+
+/// Puts the test's name in front of an error's key path (CONFIG.md Y8), for errors found by code
+/// that sees only part of the test (merging).
+pub fn in_test(mut e: ConfigError, test: &str) -> ConfigError {
+    e.key_path = Some(match e.key_path.take() {
+        Some(p) if !p.starts_with(&format!("{test}.")) => format!("{test}.{p}"),
+        Some(p) => p,
+        None => test.to_string(),
+    });
+    e
 }
 
 /// Applies one `-c key=value` override (§2.2) to a test's tree.
@@ -369,7 +381,6 @@ fn set_path(node: &mut Node, parts: &[&str], value: Node, full: &str) -> Result<
         *node = value;
         return Ok(());
     };
-    let span = node.span.clone();
     match &mut node.kind {
         NodeKind::Seq(items) => {
             let i: usize = first.parse().map_err(|_| {
@@ -396,12 +407,13 @@ fn set_path(node: &mut Node, parts: &[&str], value: Node, full: &str) -> Result<
             let i = match pos {
                 Some(i) => i,
                 None => {
+                    // A key the override adds is blamed on the override, not on the file.
                     entries.push((
                         Key {
                             name: first.to_string(),
-                            span: span.clone(),
+                            span: value.span.clone(),
                         },
-                        Node::synthetic(NodeKind::Null, span.clone()),
+                        Node::synthetic(NodeKind::Null, value.span.clone()),
                     ));
                     entries.len() - 1
                 }

@@ -48,7 +48,9 @@ pub struct ProtoTest {
     /// `sched.errors` (SCHEDULING §3.5): the test is created in state CREATION_ERROR.
     pub sched_errors: Vec<String>,
     /// Where each test variable was set (`file:line` of its layers), for `show vars`.
-    pub var_origins: BTreeMap<String, super::vars::VarOrigin>,
+    pub var_origins: std::sync::Arc<BTreeMap<String, super::vars::VarOrigin>>,
+    /// Things the user should know but that do not stop the test (SCHEDULING §1.3).
+    pub warnings: Vec<String>,
 }
 
 impl ProtoTest {
@@ -297,7 +299,8 @@ fn resolve_test(
     let shape: TestConfig = yaml::from_node(&raw.node, &test_path)?;
     let var_node = raw.node.get("variables").cloned();
     let variables = parse_variables(var_node.as_ref(), &test_path)?;
-    let var_origins = super::vars::variable_origins(var_node.as_ref());
+    // Shared by every permutation: cloning it per test showed in the permutation benchmark.
+    let var_origins = std::sync::Arc::new(super::vars::variable_origins(var_node.as_ref()));
     let mut other_subtitles: Vec<String> = Vec::new();
     // `sched.*` names are permuted after the scheduler variables exist (CONFIG §8).
     let (sched_permute, var_permute): (Vec<String>, Vec<String>) = shape
@@ -347,8 +350,9 @@ fn resolve_test(
                 .with_path(format!("{test_path}.schedule"))
                 .with_expected("a mapping of schedule keys (nodes, partition, …)"));
         }
-        let schedule = crate::schedvars::validate(&raw_section(&sched_node), reg.name)
-            .map_err(|errs| schedule_error(errs, &sched_node, &test_path))?;
+        let (schedule, sched_warnings) =
+            crate::schedvars::validate(&raw_section(&sched_node), reg.name)
+                .map_err(|errs| schedule_error(errs, &sched_node, &test_path))?;
         let sched_span = span_at(&node, "scheduler");
         let sched_err = |msg: String| {
             ConfigError::at(&sched_span, msg).with_path(format!("{test_path}.scheduler"))
@@ -400,6 +404,13 @@ fn resolve_test(
         }
         let cfg: TestConfig = yaml::from_node(&node, &test_path)?;
         let mut sched_errors = sched_errors.clone();
+        let mut warnings = sched_warnings.clone();
+        if advanced.is_none() {
+            warnings.extend(crate::schedvars::basic_tier_warnings(
+                &schedule,
+                cfg.chunk.as_deref(),
+            ));
+        }
         let mut advanced = advanced.clone();
         if let Some(adv) = &mut advanced {
             // `chunk:` may use `sched.chunk_ids`, so it is checked per permutation (§3.5 #8–9).
@@ -416,7 +427,9 @@ fn resolve_test(
         }
         let subtitle = match &cfg.subtitle {
             Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            _ if !perm.is_empty() => Some(super::permute::default_subtitle(&perm)),
+            _ if !perm.is_empty() => Some(super::permute::resolved_default_subtitle(
+                &perm, &vars, &raw.node, &test_path,
+            )?),
             _ => None,
         };
         if let (Some(want), Some(have)) = (want_subtitle, subtitle.as_deref()) {
@@ -458,6 +471,7 @@ fn resolve_test(
             advanced,
             sched_errors,
             var_origins: var_origins.clone(),
+            warnings,
         });
         }
     }

@@ -5,7 +5,34 @@
 
 use super::vars::VarSets;
 use crate::config::yaml::{ConfigError, Node, NodeKind};
-use crate::expr::{Resolver, Template};
+use crate::expr::{ExprError, Resolver, Template};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// Parsed templates are kept per thread: every permutation of a test resolves the same config
+/// strings and variable items, and parsing dominated resolution before this cache.
+const TEMPLATE_CACHE_MAX: usize = 50_000;
+
+thread_local! {
+    static TEMPLATES: RefCell<HashMap<String, Rc<Template>>> = RefCell::new(HashMap::new());
+}
+
+/// [`Template::parse`], cached per thread (errors are not cached; they end resolution anyway).
+pub fn parse_cached(text: &str) -> Result<Rc<Template>, ExprError> {
+    if let Some(t) = TEMPLATES.with(|c| c.borrow().get(text).cloned()) {
+        return Ok(t);
+    }
+    let t = Rc::new(Template::parse(text)?);
+    TEMPLATES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= TEMPLATE_CACHE_MAX {
+            c.clear();
+        }
+        c.insert(text.to_string(), Rc::clone(&t));
+    });
+    Ok(t)
+}
 
 /// Top-level keys taken literally (§7.1): never resolved.
 const LITERAL_KEYS: &[&str] = &["inherits_from", "permute_on", "variables"];
@@ -68,8 +95,8 @@ impl Walk<'_> {
         node: &Node,
         text: &str,
         path: &str,
-    ) -> Result<Option<Template>, ConfigError> {
-        let tpl = Template::parse(text)
+    ) -> Result<Option<Rc<Template>>, ConfigError> {
+        let tpl = parse_cached(text)
             .map_err(|e| self.err(node, path, format!("invalid expression: {}", e.message)))?;
         if tpl.is_literal() {
             return Ok(Some(tpl));
@@ -164,7 +191,7 @@ fn resolve_map_keys(
         return Ok(());
     };
     for (k, _) in entries.iter_mut() {
-        let tpl = Template::parse(&k.name).map_err(|e| {
+        let tpl = parse_cached(&k.name).map_err(|e| {
             ConfigError::at(&k.span, format!("invalid expression: {}", e.message))
                 .with_path(format!("{test}.{top}"))
         })?;
@@ -176,9 +203,13 @@ fn resolve_map_keys(
             .into_iter()
             .find(|r| vars.is_deferred(r.set.as_deref(), &r.name))
         {
+            let full = match &r.set {
+                Some(set) => format!("{set}.{}", r.name),
+                None => r.name.clone(),
+            };
             return Err(ConfigError::at(
                 &k.span,
-                format!("deferred variable '{}' cannot be used in '{top}'", r.name),
+                format!("deferred variable '{full}' cannot be used in '{top}'"),
             )
             .with_path(format!("{test}.{top}")));
         }

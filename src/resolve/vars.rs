@@ -5,7 +5,7 @@
 
 use super::facts::Fact;
 use crate::config::yaml::{ConfigError, Node, NodeKind, Span};
-use crate::expr::{ExprError, Resolver, Template, Value};
+use crate::expr::{ExprError, Resolver, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -51,7 +51,11 @@ pub struct VarSets {
     sets: BTreeMap<&'static str, BTreeMap<String, Vec<Item>>>,
     /// `set.name` of variables that are deferred by nature (sys host facts, sched deferred vars).
     deferred_base: BTreeSet<String>,
-    cache: RefCell<BTreeMap<String, Vec<Value>>>,
+    /// Resolved values by set, then name (looked up without building a key).
+    cache: RefCell<BTreeMap<&'static str, BTreeMap<String, Vec<Value>>>>,
+    /// `set.name` (and bare `name` for unqualified lookups) → whether it reaches a deferred
+    /// value: every config string asks.
+    deferred_cache: RefCell<BTreeMap<String, bool>>,
     stack: RefCell<Vec<String>>,
 }
 
@@ -75,6 +79,7 @@ impl VarSets {
     pub fn set_all(&mut self, set: &'static str, vars: BTreeMap<String, Vec<Item>>) {
         self.sets.insert(set, vars);
         self.cache.borrow_mut().clear();
+        self.deferred_cache.borrow_mut().clear();
     }
 
     /// Sets one variable.
@@ -84,6 +89,7 @@ impl VarSets {
             .or_default()
             .insert(name.to_string(), items);
         self.cache.borrow_mut().clear();
+        self.deferred_cache.borrow_mut().clear();
     }
 
     pub fn facts(&mut self, set: &'static str, facts: BTreeMap<String, Fact>) {
@@ -102,11 +108,13 @@ impl VarSets {
 
     pub fn mark_deferred(&mut self, set: &str, name: &str) {
         self.deferred_base.insert(format!("{set}.{name}"));
+        self.deferred_cache.borrow_mut().clear();
     }
 
     pub fn clear_deferred(&mut self) {
         self.deferred_base.clear();
         self.cache.borrow_mut().clear();
+        self.deferred_cache.borrow_mut().clear();
     }
 
     pub fn raw(&self, set: &str) -> Option<&BTreeMap<String, Vec<Item>>> {
@@ -128,42 +136,63 @@ impl VarSets {
 
     /// Whether a reference reaches a deferred value (directly or through test variables).
     pub fn is_deferred(&self, set: Option<&str>, name: &str) -> bool {
-        self.deferred_inner(set, name, &mut Vec::new())
+        // Fast path without allocating: unqualified names are cached under the bare name.
+        if set.is_none() {
+            if let Some(d) = self.deferred_cache.borrow().get(name) {
+                return *d;
+            }
+        }
+        let d = self.deferred_inner(set, name, &mut Vec::new());
+        if set.is_none() {
+            self.deferred_cache.borrow_mut().insert(name.to_string(), d);
+        }
+        d
     }
 
+    /// Memoised per variable: every config string asks about the same few variables. A
+    /// variable inside a reference loop is not deferred through the loop itself (the loop is
+    /// reported when it is resolved).
     fn deferred_inner(&self, set: Option<&str>, name: &str, seen: &mut Vec<String>) -> bool {
         let Some(s) = self.locate(set, name) else {
             return false;
         };
         let key = format!("{s}.{name}");
+        if let Some(d) = self.deferred_cache.borrow().get(&key) {
+            return *d;
+        }
         if self.deferred_base.contains(&key) {
             return true;
         }
         if s != "var" || seen.contains(&key) {
             return false;
         }
-        seen.push(key);
-        let items = self
+        seen.push(key.clone());
+        let texts: Vec<&String> = self
             .sets
             .get("var")
             .and_then(|m| m.get(name))
-            .cloned()
-            .unwrap_or_default();
-        items.iter().any(|it| {
-            let texts: Vec<&String> = match it {
-                Item::Str(s) => vec![s],
-                Item::Map(m) => m.values().collect(),
-            };
-            texts.into_iter().any(|t| {
-                Template::parse(t)
-                    .map(|tpl| {
-                        tpl.refs()
-                            .iter()
-                            .any(|r| self.deferred_inner(r.set.as_deref(), &r.name, seen))
+            .map(|items| {
+                items
+                    .iter()
+                    .flat_map(|it| match it {
+                        Item::Str(s) => vec![s],
+                        Item::Map(m) => m.values().collect(),
                     })
-                    .unwrap_or(false)
+                    .collect()
             })
-        })
+            .unwrap_or_default();
+        let deferred = texts.into_iter().any(|t| {
+            super::strings::parse_cached(t)
+                .map(|tpl| {
+                    tpl.refs()
+                        .iter()
+                        .any(|r| self.deferred_inner(r.set.as_deref(), &r.name, seen))
+                })
+                .unwrap_or(false)
+        });
+        seen.pop();
+        self.deferred_cache.borrow_mut().insert(key, deferred);
+        deferred
     }
 
     /// The resolved items of a variable, as texts (for results and `show vars`).
@@ -186,21 +215,28 @@ impl Resolver for VarSets {
             };
             return Err(ExprError::new(msg));
         };
-        let key = format!("{s}.{name}");
-        if let Some(v) = self.cache.borrow().get(&key) {
+        if let Some(v) = self.cache.borrow().get(s).and_then(|m| m.get(name)) {
             return Ok(v.clone());
         }
-        let items = self
+        let remember = |vals: &Vec<Value>| {
+            self.cache
+                .borrow_mut()
+                .entry(s)
+                .or_default()
+                .insert(name.to_string(), vals.clone());
+        };
+        let items: &[Item] = self
             .sets
             .get(s)
             .and_then(|m| m.get(name))
-            .cloned()
+            .map(Vec::as_slice)
             .unwrap_or_default();
         if s != "var" {
             let vals = items.iter().map(Item::to_value).collect::<Vec<_>>();
-            self.cache.borrow_mut().insert(key, vals.clone());
+            remember(&vals);
             return Ok(vals);
         }
+        let key = format!("{s}.{name}");
         if self.stack.borrow().contains(&key) {
             let mut cycle: Vec<String> = self.stack.borrow().clone();
             cycle.push(key);
@@ -230,13 +266,13 @@ impl Resolver for VarSets {
                 ExprError::new(format!("in variable '{name}': {}", e.message))
             }
         })?;
-        self.cache.borrow_mut().insert(key, out.clone());
+        remember(&out);
         Ok(out)
     }
 }
 
 fn render_text(t: &str, r: &dyn Resolver) -> Result<String, ExprError> {
-    let tpl = Template::parse(t)?;
+    let tpl = super::strings::parse_cached(t)?;
     if tpl.is_literal() {
         return Ok(t.to_string());
     }
@@ -298,14 +334,6 @@ fn node_items(n: &Node, path: &str) -> Result<Vec<Item>, ConfigError> {
                         )
                     }
                 });
-            }
-            let maps = out.iter().filter(|i| matches!(i, Item::Map(_))).count();
-            if maps != 0 && maps != out.len() {
-                return Err(ConfigError::at(
-                    &n.span,
-                    "items of mixed shape (plain values and mappings)",
-                )
-                .with_path(path.to_string()));
             }
             out
         }
@@ -371,7 +399,7 @@ fn merged_vars(node: Option<&Node>, test: &str) -> Result<Vec<MergedVar>, Config
         return Ok(Vec::new());
     };
     let merged = crate::config::yaml::merge_variables(None, node)
-        .map_err(|e| e.with_path(format!("{test}.variables")))?;
+        .map_err(|e| crate::config::suite::in_test(e, test))?;
     let mut out: Vec<MergedVar> = Vec::new();
     for (k, v) in merged.entries() {
         let (name, is_default) = match k.name.strip_suffix('?') {
@@ -642,7 +670,7 @@ mod tests {
             e.contains("item 1 has sub-keys [b], item 0 has sub-keys [a]"),
             "{e}"
         );
-        assert!(e.contains("l0.yaml:2:16"), "{e}");
+        assert!(e.contains("l0.yaml:2:15"), "{e}");
         assert!(err(&["  t: [x, {b: 2}]\n"]).contains("items of mixed shape"));
         assert!(err(&["  t: [{a: 1}]\n", "  t+: [x]\n"]).contains("item 1 has a plain value"));
         assert!(err(&["  1x: a\n"]).contains("invalid variable name '1x'"));

@@ -4,13 +4,18 @@
 //! An empty value (`key:` or `key: ~`) in the upper layer does not erase the lower one: in
 //! Pavilion an unset key means "not given here", and an explicit `[]` or `""` is how a layer
 //! clears a value. `prepend_cmds`/`append_cmds` are ordinary keys here; folding them into `cmds`
-//! is the caller's job.
+//! is the caller's job. The top-level `variables` mapping merges by its own rules (§6.2, see
+//! `merge_vars`).
 
 use std::collections::HashMap;
 
 use super::error::{ConfigError, ErrorKind};
 use super::node::{Key, Node, NodeKind};
 use super::path::KeyPath;
+
+#[path = "merge_vars.rs"]
+mod vars;
+pub use vars::merge_variables;
 
 /// Merges `over` onto `base` and returns the result; neither input changes.
 ///
@@ -53,7 +58,9 @@ fn merge_maps(
         };
         let existing = index.get(name).map(|&i| &out[i].1);
         let child_path = path.key(name);
-        let merged = if extend {
+        let merged = if name == "variables" && !extend && matches!(path, KeyPath::Root(_)) {
+            vars::merge_variables(existing, value)?
+        } else if extend {
             extend_list(existing, key, value, &child_path)?
         } else {
             merge_value(existing, value, &child_path)?

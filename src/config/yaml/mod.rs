@@ -32,7 +32,7 @@ pub use de::from_node;
 pub use error::{ConfigError, ErrorDetails, ErrorKind};
 pub use load::{load_file, load_str};
 pub use located::Located;
-pub use merge::merge;
+pub use merge::{merge, merge_variables};
 pub use node::{Key, Node, NodeKind};
 pub use render::snippet;
 pub use source::{Source, Span};
