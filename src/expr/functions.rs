@@ -252,9 +252,33 @@ fn parse_int(text: &str, base: i64) -> Result<i64, ExprError> {
         .map_err(|_| ExprError::new(format!("int(): '{text}' does not fit in 64 bits")))
 }
 
+/// Compiled `re_search` patterns: a suite uses a few patterns across thousands of
+/// permutations and results, and compiling is far dearer than matching.
+fn compiled(regex: &str) -> Result<std::rc::Rc<fancy_regex::Regex>, fancy_regex::Error> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Rc<fancy_regex::Regex>>> = RefCell::new(HashMap::new());
+    }
+    CACHE.with(|c| {
+        if let Some(re) = c.borrow().get(regex) {
+            return Ok(re.clone());
+        }
+        let re = Rc::new(fancy_regex::Regex::new(regex)?);
+        let mut c = c.borrow_mut();
+        // Bounded: generated patterns must not grow the cache without limit.
+        if c.len() >= 256 {
+            c.clear();
+        }
+        c.insert(regex.to_string(), re.clone());
+        Ok(re)
+    })
+}
+
 /// `re_search(regex, s)`: group 1 if the regex has groups, else the whole match, else `""`.
 fn re_search(regex: &str, text: &str) -> Result<String, ExprError> {
-    let re = fancy_regex::Regex::new(regex).map_err(|err| {
+    let re = compiled(regex).map_err(|err| {
         ExprError::new(format!(
             "re_search(): invalid regular expression '{regex}': {err}"
         ))

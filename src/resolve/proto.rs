@@ -68,6 +68,9 @@ pub struct Env<'a> {
     pub opts: &'a Options,
     pub sys: BTreeMap<String, super::facts::Fact>,
     pub pav: BTreeMap<String, super::facts::Fact>,
+    /// `sys` and `pav` as variable items, converted once for every test.
+    pub sys_items: std::sync::Arc<BTreeMap<String, Vec<Item>>>,
+    pub pav_items: std::sync::Arc<BTreeMap<String, Vec<Item>>>,
     /// Scheduler availability, inventories and chunk tables of this invocation.
     pub sched: crate::advanced::SchedState,
 }
@@ -83,11 +86,15 @@ impl<'a> Env<'a> {
         opts: &'a Options,
         sched: crate::advanced::SchedState,
     ) -> Self {
+        let sys = super::facts::sys_vars(&site.sys_vars);
+        let pav = super::facts::pav_vars(crate::fsutil::unix_now(), &site.pav_vars);
         Env {
             site,
             opts,
-            sys: super::facts::sys_vars(&site.sys_vars),
-            pav: super::facts::pav_vars(crate::fsutil::unix_now(), &site.pav_vars),
+            sys_items: std::sync::Arc::new(super::vars::fact_items(sys.clone())),
+            pav_items: std::sync::Arc::new(super::vars::fact_items(pav.clone())),
+            sys,
+            pav,
             sched,
         }
     }
@@ -310,18 +317,19 @@ fn resolve_test(
         .partition(|p| p.trim().starts_with("sched."));
     let perms = super::permute::combinations(&variables, &var_permute, &raw.node, &test_path)?;
     let mut out = Vec::new();
+    // Every permutation starts from the same sets; each copies only what it changes.
+    let mut base_vars = VarSets::new();
+    base_vars.set_all("var", variables);
+    base_vars.set_shared("sys", env.sys_items.clone());
+    for d in super::facts::DEFERRED_SYS {
+        base_vars.mark_deferred("sys", d);
+    }
+    base_vars.set_shared("pav", env.pav_items.clone());
     for perm in perms {
-        let mut vars = VarSets::new();
-        let mut var_items = variables.clone();
+        let mut vars = base_vars.clone();
         for (k, v) in &perm {
-            var_items.insert(k.clone(), vec![v.clone()]);
+            vars.insert("var", k, vec![v.clone()]);
         }
-        vars.set_all("var", var_items);
-        vars.facts("sys", env.sys.clone());
-        for d in super::facts::DEFERRED_SYS {
-            vars.mark_deferred("sys", d);
-        }
-        vars.facts("pav", env.pav.clone());
         let mut node = raw.node.clone();
         take_key(&mut node, "variables");
         let sched_name = resolve_scalar(&node, "scheduler", &vars, &test_path)?

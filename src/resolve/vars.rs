@@ -7,6 +7,7 @@ use super::facts::Fact;
 use crate::config::yaml::{ConfigError, Node, NodeKind, Span};
 use crate::expr::{ExprError, Resolver, Value};
 use std::cell::RefCell;
+use std::sync::Arc;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// One item of a variable: a string or a mapping of sub-keys.
@@ -48,7 +49,8 @@ pub const SETS: [&str; 4] = ["var", "sys", "pav", "sched"];
 /// All variable sets of one test. Clones share nothing (every setter clears the cache).
 #[derive(Debug, Default, Clone)]
 pub struct VarSets {
-    sets: BTreeMap<&'static str, BTreeMap<String, Vec<Item>>>,
+    /// Shared between the permutations of a test: a set is copied only when one changes it.
+    sets: BTreeMap<&'static str, Arc<BTreeMap<String, Vec<Item>>>>,
     /// `set.name` of variables that are deferred by nature (sys host facts, sched deferred vars).
     deferred_base: BTreeSet<String>,
     /// Resolved values by set, then name (looked up without building a key).
@@ -59,6 +61,20 @@ pub struct VarSets {
     stack: RefCell<Vec<String>>,
 }
 
+/// Facts as variable items (one item each).
+pub fn fact_items(facts: BTreeMap<String, Fact>) -> BTreeMap<String, Vec<Item>> {
+    facts
+        .into_iter()
+        .map(|(k, f)| {
+            let item = match f {
+                Fact::Str(s) => Item::Str(s),
+                Fact::Map(m) => Item::Map(m),
+            };
+            (k, vec![item])
+        })
+        .collect()
+}
+
 fn set_index(set: &str) -> Option<&'static str> {
     SETS.iter().copied().find(|s| *s == set)
 }
@@ -67,7 +83,7 @@ impl VarSets {
     pub fn new() -> Self {
         let mut sets = BTreeMap::new();
         for s in SETS {
-            sets.insert(s, BTreeMap::new());
+            sets.insert(s, Arc::new(BTreeMap::new()));
         }
         VarSets {
             sets,
@@ -77,6 +93,11 @@ impl VarSets {
 
     /// Replaces one whole set.
     pub fn set_all(&mut self, set: &'static str, vars: BTreeMap<String, Vec<Item>>) {
+        self.set_shared(set, Arc::new(vars));
+    }
+
+    /// Replaces one whole set with a shared one (no copy).
+    pub fn set_shared(&mut self, set: &'static str, vars: Arc<BTreeMap<String, Vec<Item>>>) {
         self.sets.insert(set, vars);
         self.cache.borrow_mut().clear();
         self.deferred_cache.borrow_mut().clear();
@@ -84,26 +105,13 @@ impl VarSets {
 
     /// Sets one variable.
     pub fn insert(&mut self, set: &'static str, name: &str, items: Vec<Item>) {
-        self.sets
-            .entry(set)
-            .or_default()
-            .insert(name.to_string(), items);
+        Arc::make_mut(self.sets.entry(set).or_default()).insert(name.to_string(), items);
         self.cache.borrow_mut().clear();
         self.deferred_cache.borrow_mut().clear();
     }
 
     pub fn facts(&mut self, set: &'static str, facts: BTreeMap<String, Fact>) {
-        let vars = facts
-            .into_iter()
-            .map(|(k, f)| {
-                let item = match f {
-                    Fact::Str(s) => Item::Str(s),
-                    Fact::Map(m) => Item::Map(m),
-                };
-                (k, vec![item])
-            })
-            .collect();
-        self.set_all(set, vars);
+        self.set_all(set, fact_items(facts));
     }
 
     pub fn mark_deferred(&mut self, set: &str, name: &str) {
@@ -118,7 +126,7 @@ impl VarSets {
     }
 
     pub fn raw(&self, set: &str) -> Option<&BTreeMap<String, Vec<Item>>> {
-        self.sets.get(set)
+        self.sets.get(set).map(|m| &**m)
     }
 
     /// Which set an (optionally qualified) name lives in.
