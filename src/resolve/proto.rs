@@ -236,11 +236,13 @@ fn select(
             let layer = suite::load_layer(&env.site.config_dirs, "modes", m)?.ok_or_else(|| {
                 ConfigError::plain(format!("no mode config 'modes/{m}.yaml' in any config dir"))
             })?;
-            t.node = yaml::merge(&t.node, &layer)?;
+            let test = format!("{}.{}", t.suite, t.name);
+            t.node = yaml::merge(&t.node, &layer).map_err(|e| suite::in_test(e, &test))?;
             suite::fold_cmds(&mut t.node);
         }
         for o in &env.opts.overrides {
-            suite::apply_override(&mut t.node, o)?;
+            let test = format!("{}.{}", t.suite, t.name);
+            suite::apply_override(&mut t.node, o).map_err(|e| suite::in_test(e, &test))?;
         }
         out.push(t);
     }
