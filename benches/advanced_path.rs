@@ -1,24 +1,28 @@
-//! The advanced tier's config-time and kickoff path at 1k, 10k and 100k nodes (issue #4):
-//! parse `scontrol --oneliner show node|reservation|partition` text, transform the records with
-//! the slurm plugin, build the inventory, and for each chunk node-selection method (§3.6, chunk
-//! size 64) resolve a test (filter with the plugin hooks, chunk, checks, initial variables),
-//! then plan 32 tests' launches under each chunk strategy (§3.7).
+//! The advanced tier's config-time and kickoff path at 1k, 10k and 100k nodes (issue #4), with
+//! the code loggia runs: parse `scontrol --oneliner show node|reservation|partition` text with
+//! the slurm plugin's inventory parser (node lines keep only the keys `transform` reads), build
+//! the inventory with the harness's `build_inventory` (parallel transform, natural sort), and
+//! for each chunk node-selection method (§3.6, chunk size 64) resolve a test (filter with the
+//! plugin hooks, chunk, checks, initial variables), then plan 32 tests' launches under each
+//! chunk strategy (§3.7).
 //!
 //! Group `advanced_path` times the whole path; group `advanced_stage` times each stage alone on
 //! prepared inputs. The synthetic clusters come from `loggia_sched_sim::synth` (real Slurm 22.05
 //! line format, a realistic mix of states, partitions, features and GPUs). Run with
-//! `cargo bench --bench advanced_path`; the sample settings keep a full run near a minute.
+//! `cargo bench --bench advanced_path`; the sample settings keep a full run under two minutes.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use loggia::advanced::state::build_inventory;
 use loggia_sched::advanced::{
     filter_nodes, initial_advanced, parse_chunk, resolve_advanced, schedule_tests, AdvancedInput,
     ChunkCache, GroupInput, Inventory, MemoryEnv, Plan, PluginFacts, PluginHooks,
 };
 use loggia_sched::schedule::{NodeCount, NodeSelection, ShareMode};
 use loggia_sched::scheduler::{RawExtra, RawNode};
-use loggia_sched::{AdvancedScheduler, NodeInfo, ScheduleConfig};
+use loggia_sched::{NodeInfo, ScheduleConfig};
 use loggia_sched_sim::synth::{slurm_cluster, SlurmCluster};
-use loggia_sched_slurm::{oneliner_records, SLURM};
+use loggia_sched_slurm::inventory::inventory_records;
+use loggia_sched_slurm::SLURM;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -56,23 +60,13 @@ fn config(selection: NodeSelection) -> ScheduleConfig {
 }
 
 fn parse(c: &SlurmCluster) -> (Vec<RawNode>, RawExtra) {
-    let raw = oneliner_records(&c.nodes);
-    let extra = RawExtra {
-        reservations: oneliner_records(&c.reservations),
-        partitions: oneliner_records(&c.partitions),
-        other: Default::default(),
-    };
-    (raw, extra)
+    inventory_records(&c.nodes, &c.reservations, &c.partitions)
 }
 
-fn transform(raw: &[RawNode], extra: &RawExtra) -> Vec<NodeInfo> {
-    raw.iter()
-        .map(|r| {
-            SLURM
-                .transform(r, extra)
-                .expect("synthetic records have names")
-        })
-        .collect()
+fn build(raw: &[RawNode], extra: RawExtra) -> Inventory {
+    build_inventory(&SLURM, raw, extra)
+        .expect("synthetic records have unique names")
+        .inv
 }
 
 fn inventory(nodes: Vec<NodeInfo>) -> Inventory {
@@ -138,8 +132,8 @@ fn whole_path(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::from_parameter(n), &cluster, |b, cluster| {
             b.iter(|| {
                 let (raw, extra) = parse(cluster);
-                let inv = inventory(transform(&raw, &extra));
-                black_box(resolve_and_plan(&inv, &extra, &cfgs))
+                let pinv = build_inventory(&SLURM, &raw, extra).expect("unique names");
+                black_box(resolve_and_plan(&pinv.inv, &pinv.extra, &cfgs))
             })
         });
     }
@@ -168,9 +162,9 @@ fn stages(c: &mut Criterion) {
     for n in SIZES {
         let cluster = slurm_cluster(n);
         let (raw, extra) = parse(&cluster);
-        let nodes = transform(&raw, &extra);
+        let inv = build(&raw, extra.clone());
+        let nodes = inv.nodes().to_vec();
         let mixed = shuffled(nodes.clone());
-        let inv = inventory(nodes.clone());
         let hooks = PluginHooks {
             plugin: &SLURM,
             extra: &extra,
@@ -181,8 +175,12 @@ fn stages(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("parse", n), |b| {
             b.iter(|| parse(black_box(&cluster)))
         });
-        group.bench_function(BenchmarkId::new("transform", n), |b| {
-            b.iter(|| transform(black_box(&raw), &extra))
+        group.bench_function(BenchmarkId::new("build_inventory", n), |b| {
+            b.iter_batched(
+                || extra.clone(),
+                |extra| build(black_box(&raw), extra),
+                criterion::BatchSize::SmallInput,
+            )
         });
         group.bench_function(BenchmarkId::new("inventory_sorted", n), |b| {
             b.iter_batched(

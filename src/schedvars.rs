@@ -2,17 +2,17 @@
 //! schemas, the `sched.*` variables of the basic tier at config time and inside the allocation
 //! (SCHEDULING.md §4.2, §4.3), and grouping created tests into jobs (§3.8–§3.9).
 
+use crate::advanced::kickoff::PlanTest;
+use crate::advanced::select_env::ChunkNote;
+use crate::advanced::SchedState;
 use crate::config::site::Site;
 use crate::resolve::proto::ProtoTest;
 use crate::resolve::vars::Item;
 use crate::run::job::{self, Unit};
 use crate::run::testrun::TestRun;
-use crate::advanced::kickoff::PlanTest;
-use crate::advanced::select_env::ChunkNote;
-use crate::advanced::SchedState;
 use loggia_sched::advanced::{
-    initial_basic, schedule_tests_basic, BasicGroupInput, LaunchUnit, Plan, PluginFacts,
-    SchedVar, SchedVars,
+    initial_basic, schedule_tests_basic, BasicGroupInput, LaunchUnit, Plan, PluginFacts, SchedVar,
+    SchedVars,
 };
 use loggia_sched::schedule::validate::{allocation_keys, validate_for, KeyError};
 use loggia_sched::schedule::{NodeCount, RawValue};
@@ -229,7 +229,8 @@ pub fn kickoff(site: &Site, state: &SchedState, ready: &[(TestRun, &ProtoTest)])
     for idxs in by_scheduler.values() {
         let reg = ready[idxs[0]].1.scheduler;
         let by_id: BTreeMap<u64, usize> = idxs.iter().map(|&i| (ready[i].0.id, i)).collect();
-        let tests: Vec<(u64, &ProtoTest)> = idxs.iter().map(|&i| (ready[i].0.id, ready[i].1)).collect();
+        let tests: Vec<(u64, &ProtoTest)> =
+            idxs.iter().map(|&i| (ready[i].0.id, ready[i].1)).collect();
         let named = |ids: &[u64]| -> Vec<(&TestRun, String)> {
             ids.iter()
                 .filter_map(|id| by_id.get(id))

@@ -114,6 +114,9 @@ fn bad_run_values_are_config_errors() {
     check(
         "t:\n  run:\n    on_nodes: true\n",
         "s",
-        &["'on_nodes' is a 'build' key; 'run' does not accept it", "s.yaml:3:5"],
+        &[
+            "'on_nodes' is a 'build' key; 'run' does not accept it",
+            "s.yaml:3:5",
+        ],
     );
 }

@@ -264,7 +264,8 @@ fn position_of(text: &str, test: &str, needle: &str) -> (usize, usize) {
 fn config_errors_are_located() {
     // Deliberately invalid, so it lives outside test_suites/ (whose suites must pass the schema).
     let text = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/conf_results_bad.yaml"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/conf_results_bad.yaml"),
     )
     .unwrap();
     let s = Site::new(&[("conf_results_bad", &text)]);

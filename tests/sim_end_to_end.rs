@@ -56,7 +56,10 @@ impl SimSite {
     /// Name → (nodes, fields) of every test run, from its run log's first line.
     fn runs(&self) -> BTreeMap<String, Run> {
         let mut out = BTreeMap::new();
-        for e in std::fs::read_dir(self.wd().join("test_runs")).unwrap().flatten() {
+        for e in std::fs::read_dir(self.wd().join("test_runs"))
+            .unwrap()
+            .flatten()
+        {
             if !e.path().join("results.json").exists() {
                 continue;
             }
@@ -133,16 +136,26 @@ fn chunks_are_full_and_cover_every_usable_node() {
     let mut covered = BTreeSet::new();
     for (name, r) in &runs {
         let distinct: BTreeSet<&String> = r.nodes.iter().collect();
-        assert_eq!(r.nodes.len(), 64, "{name}: every chunk is back-filled to 64 nodes");
+        assert_eq!(
+            r.nodes.len(),
+            64,
+            "{name}: every chunk is back-filled to 64 nodes"
+        );
         assert_eq!(distinct.len(), 64, "{name}: nodes are distinct");
         for n in &r.nodes {
             assert!(usable.contains(n), "{name} ran on filtered node {n}");
         }
         covered.extend(r.nodes.iter().cloned());
         let chunk = &r.fields["chunk"];
-        assert!(name.ends_with(&format!(".{chunk}")), "{name} ran in chunk {chunk}");
+        assert!(
+            name.ends_with(&format!(".{chunk}")),
+            "{name} ran in chunk {chunk}"
+        );
     }
-    assert_eq!(covered, usable, "the chunks together cover every usable node");
+    assert_eq!(
+        covered, usable,
+        "the chunks together cover every usable node"
+    );
 }
 
 #[test]
@@ -185,7 +198,10 @@ fn individual_tests_in_one_chunk_get_distinct_nodes() {
     for (name, r) in &runs {
         assert_eq!(r.nodes.len(), 3, "{name}");
         for n in &r.nodes {
-            assert!(seen.insert(n.clone()), "{name}: node {n} was already picked");
+            assert!(
+                seen.insert(n.clone()),
+                "{name}: node {n} was already picked"
+            );
         }
     }
     let usable = site.kept("sim_cluster.picked.1");
@@ -300,7 +316,9 @@ fn explain_shows_the_schedulers_own_reason() {
     let out = site.ok(&["show", "nodes", "sim", "--explain"]);
     let line = out.lines().find(|l| l.starts_with("cn089 ")).expect(&out);
     assert!(
-        line.ends_with("not up (state IDLE+DRAIN) [scheduler: bad DIMM [root@2026-11-20T09:12:00]]"),
+        line.ends_with(
+            "not up (state IDLE+DRAIN) [scheduler: bad DIMM [root@2026-11-20T09:12:00]]"
+        ),
         "{line}"
     );
 }

@@ -43,7 +43,10 @@ pub fn plan(
     let mut env = DiskEnv::new(state.working_dir(), reg.name, window);
     env.prepare();
     let cx = state.cx();
-    let mut select = reg.plugin.advanced().map(|plugin| PluginSelect { plugin, cx: &cx });
+    let mut select = reg
+        .plugin
+        .advanced()
+        .map(|plugin| PluginSelect { plugin, cx: &cx });
     Ok(schedule_tests(
         reg.name,
         &pinv.inv,

@@ -89,7 +89,10 @@ impl SelectEnv for DiskEnv {
 
     fn round_robin_next(&mut self, list_fingerprint: u64) -> Result<u64, String> {
         let dir = self.working_dir.join("sched").join(&self.plugin);
-        let path = dir.join(format!("rr-{}", loggia_sched::advanced::hex(list_fingerprint)));
+        let path = dir.join(format!(
+            "rr-{}",
+            loggia_sched::advanced::hex(list_fingerprint)
+        ));
         let err = |e: std::io::Error| format!("round-robin counter {}: {e}", path.display());
         fsutil::create_dir_all(&dir).map_err(err)?;
         let _lock = FileLock::acquire(&path.with_extension("lock")).map_err(err)?;
@@ -137,7 +140,10 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         let mut env = DiskEnv::new(d.path(), "sim", 3600);
         env.round_robin_next(7).unwrap();
-        let p = d.path().join("sched/sim").join(format!("rr-{}", loggia_sched::advanced::hex(7)));
+        let p = d
+            .path()
+            .join("sched/sim")
+            .join(format!("rr-{}", loggia_sched::advanced::hex(7)));
         std::fs::write(&p, "garbage").unwrap();
         let e = env.round_robin_next(7).unwrap_err();
         assert!(e.contains("expected an integer, found 'garbage'"), "{e}");

@@ -8,8 +8,8 @@ mod results;
 mod run;
 mod schema;
 mod show;
-mod show_test;
 mod show_nodes;
+mod show_test;
 mod status;
 mod wait;
 

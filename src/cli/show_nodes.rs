@@ -91,7 +91,11 @@ fn prepare(site: &Site, src: &Source) -> Result<View, Exit> {
     } else {
         proto::resolve_requests(&env, &src.tests).map_err(config_error)?
     };
-    let default = if src.inventory.is_some() { "sim" } else { "slurm" };
+    let default = if src.inventory.is_some() {
+        "sim"
+    } else {
+        "slurm"
+    };
     let name = src
         .scheduler
         .clone()
@@ -237,7 +241,9 @@ fn spec_json(spec: &Result<NodeSpec, String>) -> serde_json::Value {
             max,
             include,
             exclude,
-        }) => json!({ "kind": "range", "min": min, "max": max, "include": include, "exclude": exclude }),
+        }) => {
+            json!({ "kind": "range", "min": min, "max": max, "include": include, "exclude": exclude })
+        }
         Err(e) => json!({ "error": e }),
     }
 }
@@ -360,7 +366,10 @@ pub fn chunks(site: &Site, a: ChunksArgs) -> Result<Exit, Exit> {
         }
     }
     println!("jobs:");
-    println!("  {:<4} {:<17} {:<8} {:<30} TESTS", "JOB", "KIND", "CHUNK", "NODES");
+    println!(
+        "  {:<4} {:<17} {:<8} {:<30} TESTS",
+        "JOB", "KIND", "CHUNK", "NODES"
+    );
     for (i, u) in plan.units.iter().enumerate() {
         let chunk = u
             .chunk

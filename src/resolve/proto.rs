@@ -356,9 +356,11 @@ fn resolve_test(
             sched_node = n;
         }
         if !matches!(sched_node.kind, NodeKind::Map(_) | NodeKind::Null) {
-            return Err(ConfigError::at(&sched_node.span, "wrong type for 'schedule'")
-                .with_path(format!("{test_path}.schedule"))
-                .with_expected("a mapping of schedule keys (nodes, partition, …)"));
+            return Err(
+                ConfigError::at(&sched_node.span, "wrong type for 'schedule'")
+                    .with_path(format!("{test_path}.schedule"))
+                    .with_expected("a mapping of schedule keys (nodes, partition, …)"),
+            );
         }
         let (schedule, sched_warnings) =
             crate::schedvars::validate(&raw_section(&sched_node), reg.name)
@@ -391,98 +393,98 @@ fn resolve_test(
             &test_path,
         )?;
         for sperm in sched_perms {
-        let mut vars = vars.clone();
-        for (k, v) in &sperm {
-            vars.insert("sched", k.trim_start_matches("sched."), vec![v.clone()]);
-        }
-        // Subtitle parts are sorted by (set, name): `sched` before `var` (CONFIG §8).
-        let mut perm_all = sperm;
-        perm_all.extend(perm.iter().cloned());
-        let perm = perm_all;
-        let mut node = node.clone();
-        let sched_node = sched_node.clone();
-        let deferred = strings::resolve_tree(&mut node, &vars, &test_path)?;
-        // Put the resolved schedule back so the stored config shows what was used.
-        if let NodeKind::Map(m) = &mut node.kind {
-            m.push((
-                yaml::Key {
-                    name: "schedule".into(),
-                    span: sched_node.span.clone(),
-                },
-                sched_node,
-            ));
-        }
-        let cfg: TestConfig = yaml::from_node(&node, &test_path)?;
-        let mut sched_errors = sched_errors.clone();
-        let mut warnings = sched_warnings.clone();
-        if advanced.is_none() {
-            warnings.extend(crate::schedvars::basic_tier_warnings(
-                &schedule,
-                cfg.chunk.as_deref(),
-            ));
-        }
-        let mut advanced = advanced.clone();
-        if let Some(adv) = &mut advanced {
-            // `chunk:` may use `sched.chunk_ids`, so it is checked per permutation (§3.5 #8–9).
-            match loggia_sched::advanced::parse_chunk(cfg.chunk.as_deref().unwrap_or("")) {
-                Ok(choice) => {
-                    adv.choice = choice;
-                    sched_errors.extend(loggia_sched::advanced::index_error(
-                        choice,
-                        adv.chunks.chunks.len(),
-                    ));
+            let mut vars = vars.clone();
+            for (k, v) in &sperm {
+                vars.insert("sched", k.trim_start_matches("sched."), vec![v.clone()]);
+            }
+            // Subtitle parts are sorted by (set, name): `sched` before `var` (CONFIG §8).
+            let mut perm_all = sperm;
+            perm_all.extend(perm.iter().cloned());
+            let perm = perm_all;
+            let mut node = node.clone();
+            let sched_node = sched_node.clone();
+            let deferred = strings::resolve_tree(&mut node, &vars, &test_path)?;
+            // Put the resolved schedule back so the stored config shows what was used.
+            if let NodeKind::Map(m) = &mut node.kind {
+                m.push((
+                    yaml::Key {
+                        name: "schedule".into(),
+                        span: sched_node.span.clone(),
+                    },
+                    sched_node,
+                ));
+            }
+            let cfg: TestConfig = yaml::from_node(&node, &test_path)?;
+            let mut sched_errors = sched_errors.clone();
+            let mut warnings = sched_warnings.clone();
+            if advanced.is_none() {
+                warnings.extend(crate::schedvars::basic_tier_warnings(
+                    &schedule,
+                    cfg.chunk.as_deref(),
+                ));
+            }
+            let mut advanced = advanced.clone();
+            if let Some(adv) = &mut advanced {
+                // `chunk:` may use `sched.chunk_ids`, so it is checked per permutation (§3.5 #8–9).
+                match loggia_sched::advanced::parse_chunk(cfg.chunk.as_deref().unwrap_or("")) {
+                    Ok(choice) => {
+                        adv.choice = choice;
+                        sched_errors.extend(loggia_sched::advanced::index_error(
+                            choice,
+                            adv.chunks.chunks.len(),
+                        ));
+                    }
+                    Err(e) => sched_errors.push(e),
                 }
-                Err(e) => sched_errors.push(e),
             }
-        }
-        let subtitle = match &cfg.subtitle {
-            Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-            _ if !perm.is_empty() => Some(super::permute::resolved_default_subtitle(
-                &perm, &vars, &raw.node, &test_path,
-            )?),
-            _ => None,
-        };
-        if let (Some(want), Some(have)) = (want_subtitle, subtitle.as_deref()) {
-            if !request::glob_match(want, have) {
-                other_subtitles.push(have.to_string());
-                continue;
+            let subtitle = match &cfg.subtitle {
+                Some(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+                _ if !perm.is_empty() => Some(super::permute::resolved_default_subtitle(
+                    &perm, &vars, &raw.node, &test_path,
+                )?),
+                _ => None,
+            };
+            if let (Some(want), Some(have)) = (want_subtitle, subtitle.as_deref()) {
+                if !request::glob_match(want, have) {
+                    other_subtitles.push(have.to_string());
+                    continue;
+                }
             }
-        }
-        super::checks::check_sections(&cfg, &node, &test_path, &deferred)?;
-        super::checks::check_evaluations(&cfg, &node, &test_path, &deferred)?;
-        if let Some(rp) = node.get("result_parse") {
-            crate::results::parse::check_result_parse(rp, &test_path, &deferred)?;
-        }
-        let skip_reason = super::conditions::skip_reason(&cfg, &node, &test_path)?;
-        let permute_values = perm
-            .iter()
-            .map(|(k, v)| {
-                let text = match v {
-                    Item::Str(s) => s.clone(),
-                    Item::Map(m) => serde_json::to_string(m).unwrap_or_default(),
-                };
-                (k.clone(), text)
-            })
-            .collect();
-        out.push(ProtoTest {
-            suite: raw.suite.clone(),
-            name: raw.name.clone(),
-            subtitle,
-            cfg_label: raw.cfg_label.clone(),
-            suite_path: raw.suite_path.clone(),
-            node,
-            cfg,
-            deferred,
-            scheduler: reg,
-            schedule: schedule.clone(),
-            vars,
-            permute_values,
-            skip_reason,
-            advanced,
-            sched_errors,
-            var_origins: var_origins.clone(),
-            warnings,
-        });
+            super::checks::check_sections(&cfg, &node, &test_path, &deferred)?;
+            super::checks::check_evaluations(&cfg, &node, &test_path, &deferred)?;
+            if let Some(rp) = node.get("result_parse") {
+                crate::results::parse::check_result_parse(rp, &test_path, &deferred)?;
+            }
+            let skip_reason = super::conditions::skip_reason(&cfg, &node, &test_path)?;
+            let permute_values = perm
+                .iter()
+                .map(|(k, v)| {
+                    let text = match v {
+                        Item::Str(s) => s.clone(),
+                        Item::Map(m) => serde_json::to_string(m).unwrap_or_default(),
+                    };
+                    (k.clone(), text)
+                })
+                .collect();
+            out.push(ProtoTest {
+                suite: raw.suite.clone(),
+                name: raw.name.clone(),
+                subtitle,
+                cfg_label: raw.cfg_label.clone(),
+                suite_path: raw.suite_path.clone(),
+                node,
+                cfg,
+                deferred,
+                scheduler: reg,
+                schedule: schedule.clone(),
+                vars,
+                permute_values,
+                skip_reason,
+                advanced,
+                sched_errors,
+                var_origins: var_origins.clone(),
+                warnings,
+            });
         }
     }
     if out.is_empty() {
@@ -571,7 +573,11 @@ fn schedule_error(
     let Some(e) = errs.into_iter().next() else {
         return ConfigError::plain(format!("{test}: invalid schedule section"));
     };
-    let rel = e.path.strip_prefix("schedule.").unwrap_or(&e.path).to_string();
+    let rel = e
+        .path
+        .strip_prefix("schedule.")
+        .unwrap_or(&e.path)
+        .to_string();
     match e.unknown {
         Some(u) => {
             let parent = e

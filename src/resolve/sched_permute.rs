@@ -32,7 +32,9 @@ pub fn combinations(
             let mut e = err(format!(
                 "permute_on names unknown scheduler variable '{full}'"
             ));
-            if let Some(s) = loggia_sched::text::did_you_mean(name, values.keys().map(String::as_str)) {
+            if let Some(s) =
+                loggia_sched::text::did_you_mean(name, values.keys().map(String::as_str))
+            {
                 e = e.with_suggestion(format!("sched.{s}"));
             }
             return Err(e);
@@ -67,7 +69,11 @@ mod tests {
     use crate::config::yaml::load_str;
 
     fn node() -> Node {
-        load_str(std::path::Path::new("t.yaml"), "permute_on: [sched.chunk_ids]\n").unwrap()
+        load_str(
+            std::path::Path::new("t.yaml"),
+            "permute_on: [sched.chunk_ids]\n",
+        )
+        .unwrap()
     }
 
     fn s(x: &str) -> Item {
@@ -85,7 +91,15 @@ mod tests {
             .iter()
             .map(|p| {
                 p.iter()
-                    .map(|(k, i)| format!("{k}={}", match i { Item::Str(s) => s.clone(), Item::Map(_) => "map".into() }))
+                    .map(|(k, i)| {
+                        format!(
+                            "{k}={}",
+                            match i {
+                                Item::Str(s) => s.clone(),
+                                Item::Map(_) => "map".into(),
+                            }
+                        )
+                    })
                     .collect::<Vec<_>>()
                     .join(",")
             })
@@ -115,11 +129,20 @@ mod tests {
         let n = node();
         let e = combinations(&v, &[], &["sched.chunk_idz".into()], &n, "s.t").unwrap_err();
         let r = e.render();
-        assert!(r.contains("unknown scheduler variable 'sched.chunk_idz'"), "{r}");
+        assert!(
+            r.contains("unknown scheduler variable 'sched.chunk_idz'"),
+            "{r}"
+        );
         assert!(r.contains("sched.chunk_ids"), "{r}");
         assert!(r.contains("t.yaml:1:13"), "{r}");
-        let e = combinations(&v, &["test_nodes".into()], &["sched.test_nodes".into()], &n, "s.t")
-            .unwrap_err();
+        let e = combinations(
+            &v,
+            &["test_nodes".into()],
+            &["sched.test_nodes".into()],
+            &n,
+            "s.t",
+        )
+        .unwrap_err();
         assert!(e.render().contains("deferred"));
         let e = combinations(&v, &[], &["sched.chunk_ids".into()], &n, "s.t").unwrap_err();
         assert!(e.render().contains("has no values"));

@@ -7,8 +7,8 @@ use super::facts::Fact;
 use crate::config::yaml::{ConfigError, Node, NodeKind, Span};
 use crate::expr::{ExprError, Resolver, Value};
 use std::cell::RefCell;
-use std::sync::Arc;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// One item of a variable: a string or a mapping of sub-keys.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

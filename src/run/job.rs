@@ -281,14 +281,19 @@ mod tests {
     #[test]
     fn site_patterns_make_errors_transient_for_their_plugin_only() {
         let mut s = quick_settings();
-        s.transient_patterns
-            .insert("slurm".into(), vec!["Zero Bytes were transmitted".into(), "bad[".into()]);
+        s.transient_patterns.insert(
+            "slurm".into(),
+            vec!["Zero Bytes were transmitted".into(), "bad[".into()],
+        );
         let mut e = SchedError::msg("sbatch failed");
         e.stderr = "sbatch: error: Zero Bytes were transmitted or received".into();
         assert!(site_transient(&s, "slurm", &e));
         assert!(!site_transient(&s, "pbs", &e));
         e.stderr = "error: bad[ thing".into();
-        assert!(site_transient(&s, "slurm", &e), "invalid regex matches as text");
+        assert!(
+            site_transient(&s, "slurm", &e),
+            "invalid regex matches as text"
+        );
         let mut n = 0;
         let r: Result<(), SchedError> = with_retries(&s, "slurm", || {
             n += 1;

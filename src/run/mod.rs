@@ -126,6 +126,7 @@ pub fn start(
             }
         }
     }
-    out.failures.extend(crate::schedvars::kickoff(site, sched, &ready));
+    out.failures
+        .extend(crate::schedvars::kickoff(site, sched, &ready));
     Ok(out)
 }

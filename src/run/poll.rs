@@ -29,9 +29,7 @@ pub fn poll(
     let mut out = BTreeMap::new();
     let infos: Vec<_> = jobs.iter().map(|j| j.record.info.clone()).collect();
     let st = &cx.settings.status;
-    let q = job::with_retries(cx.settings, reg.name, || {
-        reg.plugin.job_status(cx, &infos)
-    });
+    let q = job::with_retries(cx.settings, reg.name, || reg.plugin.job_status(cx, &infos));
     let mut q = match q {
         Ok(q) => q,
         Err(e) => {

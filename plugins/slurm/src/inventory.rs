@@ -6,13 +6,15 @@
 //! 100 000 nodes, so the expansion is built once per distinct reservation list and memoised in
 //! [`ReservationIndex`].
 
+use crate::parse::{oneliner_records, oneliner_records_keeping};
 use crate::schema::{DEFAULT_AVAIL_STATES, DEFAULT_RESERVED_STATES, DEFAULT_UP_STATES, NAME};
 use loggia_sched::advanced::parse_slurm_state;
 use loggia_sched::hostlist;
+use loggia_sched::schedule::PluginValue;
 use loggia_sched::scheduler::{RawExtra, RawNode};
 use loggia_sched::{NodeInfo, SchedError, ScheduleConfig};
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{PoisonError, RwLock};
 
 const MIB: u64 = 1024 * 1024;
 
@@ -25,37 +27,57 @@ pub type ResMap = HashMap<String, Vec<String>>;
 /// Node name → names of the reservations that contain it, for the last reservation list seen.
 #[derive(Debug, Default)]
 pub struct ReservationIndex {
-    last: Mutex<Option<(ResKey, Arc<ResMap>)>>,
+    last: RwLock<Option<(ResKey, ResMap)>>,
 }
 
 impl ReservationIndex {
     pub const fn new() -> Self {
         ReservationIndex {
-            last: Mutex::new(None),
+            last: RwLock::new(None),
         }
     }
 
-    /// The index for `reservations`, built on first use of that list.
-    pub fn get(&self, reservations: &[RawNode]) -> Arc<ResMap> {
-        let key: ResKey = reservations
-            .iter()
-            .filter_map(|r| {
-                let name = r.get("ReservationName")?;
-                Some((name.clone(), r.get("Nodes").cloned().unwrap_or_default()))
-            })
-            .collect();
+    /// The reservations holding node `name` under `reservations`, building the index on
+    /// first use of that list. Called once per node, from several threads for a large
+    /// inventory, so a hit takes only a shared lock and allocates nothing but the answer: the
+    /// list is compared with the memoised key in place.
+    pub fn reservations_of(&self, reservations: &[RawNode], name: &str) -> Vec<String> {
+        let lookup = |last: &Option<(ResKey, ResMap)>| {
+            last.as_ref()
+                .filter(|(k, _)| same_key(k, reservations))
+                .map(|(_, idx)| idx.get(name).cloned().unwrap_or_default())
+        };
         // A panic elsewhere while the lock was held leaves valid data behind: the map is only
         // ever replaced whole.
-        let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some((k, idx)) = last.as_ref() {
-            if *k == key {
-                return Arc::clone(idx);
-            }
+        if let Some(found) = lookup(&self.last.read().unwrap_or_else(PoisonError::into_inner)) {
+            return found;
         }
-        let idx = Arc::new(build_index(&key));
-        *last = Some((key, Arc::clone(&idx)));
-        idx
+        let mut last = self.last.write().unwrap_or_else(PoisonError::into_inner);
+        if let Some(found) = lookup(&last) {
+            return found;
+        }
+        let key: ResKey = res_key(reservations)
+            .map(|(n, l)| (n.to_string(), l.to_string()))
+            .collect();
+        let idx = build_index(&key);
+        let found = idx.get(name).cloned().unwrap_or_default();
+        *last = Some((key, idx));
+        found
     }
+}
+
+/// `(ReservationName, Nodes)` of each named reservation, borrowed.
+fn res_key(reservations: &[RawNode]) -> impl Iterator<Item = (&str, &str)> {
+    reservations.iter().filter_map(|r| {
+        let name = r.get("ReservationName")?;
+        Some((name.as_str(), r.get("Nodes").map_or("", String::as_str)))
+    })
+}
+
+fn same_key(key: &ResKey, reservations: &[RawNode]) -> bool {
+    key.iter()
+        .map(|(n, l)| (n.as_str(), l.as_str()))
+        .eq(res_key(reservations))
 }
 
 fn build_index(key: &ResKey) -> ResMap {
@@ -76,8 +98,8 @@ fn build_index(key: &ResKey) -> ResMap {
     idx
 }
 
-fn num<T: std::str::FromStr>(raw: &RawNode, key: &str) -> Option<T> {
-    raw.get(key).and_then(|v| v.trim().parse().ok())
+fn num<T: std::str::FromStr>(value: Option<&str>) -> Option<T> {
+    value.and_then(|v| v.trim().parse().ok())
 }
 
 fn split_list(s: &str) -> Vec<String> {
@@ -130,22 +152,71 @@ pub fn gres_gpus(gres: &str) -> Option<u32> {
     total
 }
 
-/// One `scontrol --oneliner show node` record → NodeInfo (§2.7 table).
+/// The node-record keys [`transform`] reads. The inventory keeps only these
+/// ([`is_node_key`]): allocating all ~35 keys of every node line was most of the cost of
+/// reading a 100 000-node inventory.
+pub const NODE_KEYS: [&str; 11] = [
+    "NodeName",
+    "State",
+    "CPUTot",
+    "RealMemory",
+    "AllocMem",
+    "Gres",
+    "ActiveFeatures",
+    "Features",
+    "Partitions",
+    "Arch",
+    "Reason",
+];
+
+/// Whether [`transform`] reads `key` (one of [`NODE_KEYS`]). Asked for each of the ~35 keys
+/// of every node line, so it dispatches on the length before comparing any bytes.
+pub fn is_node_key(key: &str) -> bool {
+    match key.len() {
+        4 => key == "Gres" || key == "Arch",
+        5 => key == "State",
+        6 => key == "CPUTot" || key == "Reason",
+        8 => key == "NodeName" || key == "AllocMem" || key == "Features",
+        10 => key == "RealMemory" || key == "Partitions",
+        14 => key == "ActiveFeatures",
+        _ => false,
+    }
+}
+
+/// The records of `scontrol --oneliner show node`, `show reservation` and `show partition`
+/// outputs. Node records hold only [`NODE_KEYS`]; reservations and partitions keep every key,
+/// since the filter hooks and the harness's checks read them.
+pub fn inventory_records(
+    nodes: &str,
+    reservations: &str,
+    partitions: &str,
+) -> (Vec<RawNode>, RawExtra) {
+    let extra = RawExtra {
+        reservations: oneliner_records(reservations),
+        partitions: oneliner_records(partitions),
+        ..RawExtra::default()
+    };
+    (oneliner_records_keeping(nodes, &is_node_key), extra)
+}
+
+/// One `scontrol --oneliner show node` record → NodeInfo (§2.7 table). Reads only
+/// [`NODE_KEYS`].
 pub fn transform(
     raw: &RawNode,
     extra: &RawExtra,
     reservations: &ReservationIndex,
 ) -> Result<NodeInfo, SchedError> {
-    let name = raw
-        .get("NodeName")
-        .map(|s| s.trim())
+    let f = NodeFields::of(raw);
+    let name = f
+        .name
+        .map(str::trim)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| SchedError::msg("Slurm node record has no NodeName"))?;
     let mut node = NodeInfo {
         name: name.to_string(),
         ..NodeInfo::default()
     };
-    if let Some(state) = raw.get("State") {
+    if let Some(state) = f.state {
         let (base, flags) = parse_slurm_state(state);
         if !base.is_empty() {
             node.states.reserve(flags.len() + 1);
@@ -153,90 +224,146 @@ pub fn transform(
             node.states.extend(flags);
         }
     }
-    node.cpus = num(raw, "CPUTot");
-    let real: Option<u64> = num(raw, "RealMemory");
+    node.cpus = num(f.cpus);
+    let real: Option<u64> = num(f.real_memory);
     node.mem = real.and_then(|m| m.checked_mul(MIB));
-    let alloc: Option<u64> = num(raw, "AllocMem");
+    let alloc: Option<u64> = num(f.alloc_mem);
     node.mem_free = real
         .zip(alloc)
         .and_then(|(r, a)| r.saturating_sub(a).checked_mul(MIB));
-    node.gpus = raw.get("Gres").and_then(|g| gres_gpus(g));
-    node.features = raw
-        .get("ActiveFeatures")
-        .or_else(|| raw.get("Features"))
-        .map(|f| split_list(f))
+    node.gpus = f.gres.and_then(gres_gpus);
+    node.features = f
+        .active_features
+        .or(f.features)
+        .map(split_list)
         .unwrap_or_default();
-    node.partitions = Some(
-        raw.get("Partitions")
-            .map(|p| split_list(p))
-            .unwrap_or_default(),
-    );
+    node.partitions = Some(f.partitions.map(split_list).unwrap_or_default());
     let res = if extra.reservations.is_empty() {
         Vec::new()
     } else {
-        reservations
-            .get(&extra.reservations)
-            .get(name)
-            .cloned()
-            .unwrap_or_default()
+        reservations.reservations_of(&extra.reservations, name)
     };
     node.reservations = Some(res);
-    node.arch = raw.get("Arch").cloned();
-    if let Some(reason) = raw.get("Reason") {
-        node.extra.insert("reason".to_string(), reason.clone());
+    node.arch = f.arch.map(str::to_string);
+    if let Some(reason) = f.reason {
+        node.extra.insert("reason".to_string(), reason.to_string());
     }
-    let (up, available) = classify_with(&node.states, DEFAULT_UP_STATES, DEFAULT_AVAIL_STATES, &[]);
+    let (up, available) = classify_with(
+        &node.states,
+        StateSet::Default(DEFAULT_UP_STATES),
+        StateSet::Default(DEFAULT_AVAIL_STATES),
+        StateSet::Empty,
+    );
     node.up = up;
     node.available = available;
     Ok(node)
 }
 
-/// §3.2 over plain sets: every state token in `up` (+`extra`) → up; also all in `avail`
-/// (+`extra`) → available. A node without states is neither.
-fn classify_with<S: AsRef<str>>(
+/// The [`NODE_KEYS`] values of one record, gathered in one pass over it rather than by eleven
+/// map searches (this runs for each of up to 100 000 nodes).
+#[derive(Default)]
+struct NodeFields<'a> {
+    name: Option<&'a str>,
+    state: Option<&'a str>,
+    cpus: Option<&'a str>,
+    real_memory: Option<&'a str>,
+    alloc_mem: Option<&'a str>,
+    gres: Option<&'a str>,
+    active_features: Option<&'a str>,
+    features: Option<&'a str>,
+    partitions: Option<&'a str>,
+    arch: Option<&'a str>,
+    reason: Option<&'a str>,
+}
+
+impl<'a> NodeFields<'a> {
+    fn of(raw: &'a RawNode) -> Self {
+        let mut f = NodeFields::default();
+        for (key, value) in raw {
+            let slot = match key.as_str() {
+                "NodeName" => &mut f.name,
+                "State" => &mut f.state,
+                "CPUTot" => &mut f.cpus,
+                "RealMemory" => &mut f.real_memory,
+                "AllocMem" => &mut f.alloc_mem,
+                "Gres" => &mut f.gres,
+                "ActiveFeatures" => &mut f.active_features,
+                "Features" => &mut f.features,
+                "Partitions" => &mut f.partitions,
+                "Arch" => &mut f.arch,
+                "Reason" => &mut f.reason,
+                _ => continue,
+            };
+            *slot = Some(value.as_str());
+        }
+        f
+    }
+}
+
+/// One state set of a test: the slurm subsection's list, or the schema default when the
+/// config lacks it (a config not validated for slurm). Borrowed, so classifying a node under a
+/// test's sets allocates nothing.
+#[derive(Clone, Copy)]
+enum StateSet<'a> {
+    Config(&'a [String]),
+    Default(&'static [&'static str]),
+    Empty,
+}
+
+impl<'a> StateSet<'a> {
+    /// `key` of the slurm subsection `sub`; a value that is not a list is an empty set.
+    fn of(
+        sub: Option<&'a BTreeMap<String, PluginValue>>,
+        key: &str,
+        default: &'static [&'static str],
+    ) -> Self {
+        match sub.and_then(|m| m.get(key)) {
+            Some(PluginValue::List(v)) => StateSet::Config(v),
+            Some(_) => StateSet::Empty,
+            None => StateSet::Default(default),
+        }
+    }
+
+    fn contains(self, state: &str) -> bool {
+        match self {
+            StateSet::Config(v) => v.iter().any(|x| x.eq_ignore_ascii_case(state)),
+            StateSet::Default(v) => v.iter().any(|x| x.eq_ignore_ascii_case(state)),
+            StateSet::Empty => false,
+        }
+    }
+}
+
+/// §3.2: every state token in `up` (or `extra`) → up; also all in `avail` (or `extra`) →
+/// available. A node without states is neither.
+fn classify_with(
     states: &[String],
-    up: &[S],
-    avail: &[S],
-    extra: &[S],
+    up: StateSet<'_>,
+    avail: StateSet<'_>,
+    extra: StateSet<'_>,
 ) -> (bool, bool) {
     if states.first().is_none_or(|s| s.is_empty()) {
         return (false, false);
     }
-    let within = |set: &[S]| {
-        states.iter().all(|s| {
-            set.iter()
-                .chain(extra)
-                .any(|x| x.as_ref().eq_ignore_ascii_case(s))
-        })
-    };
+    let within = |set: StateSet<'_>| states.iter().all(|s| set.contains(s) || extra.contains(s));
     let is_up = within(up);
     (is_up, is_up && within(avail))
-}
-
-/// A list of the test's slurm subsection, or the schema default when the config lacks it
-/// (a config not validated for slurm).
-fn cfg_list<'a>(cfg: &'a ScheduleConfig, key: &str, default: &'a [&'a str]) -> Vec<&'a str> {
-    match cfg.plugin_value(NAME, key) {
-        Some(_) => cfg
-            .plugin_list(NAME, key)
-            .iter()
-            .map(String::as_str)
-            .collect(),
-        None => default.to_vec(),
-    }
 }
 
 /// `(up, available)` of `node` under the test's state sets (reserved states added when the
 /// test asks for a reservation).
 pub fn classify(cfg: &ScheduleConfig, node: &NodeInfo) -> (bool, bool) {
-    let up = cfg_list(cfg, "up_states", DEFAULT_UP_STATES);
-    let avail = cfg_list(cfg, "avail_states", DEFAULT_AVAIL_STATES);
+    let sub = cfg.plugins.get(NAME);
     let reserved = if cfg.reservation.is_some() {
-        cfg_list(cfg, "reserved_states", DEFAULT_RESERVED_STATES)
+        StateSet::of(sub, "reserved_states", DEFAULT_RESERVED_STATES)
     } else {
-        Vec::new()
+        StateSet::Empty
     };
-    classify_with(&node.states, &up, &avail, &reserved)
+    classify_with(
+        &node.states,
+        StateSet::of(sub, "up_states", DEFAULT_UP_STATES),
+        StateSet::of(sub, "avail_states", DEFAULT_AVAIL_STATES),
+        reserved,
+    )
 }
 
 /// The name of the cluster's default partition (`Default=YES`), if any.

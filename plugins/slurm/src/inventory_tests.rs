@@ -218,3 +218,63 @@ fn records_without_names_and_bad_reservations() {
     assert_eq!(n.partitions, Some(vec![]));
     assert_eq!((n.up, n.available), (false, false));
 }
+
+#[test]
+fn transform_reads_only_node_keys() {
+    let ex = extra("show-reservation-two.out");
+    let idx = ReservationIndex::new();
+    let mut seen = 0;
+    for file in [
+        "show-node-idle.out",
+        "show-node-draining.out",
+        "show-node-drained.out",
+        "show-node-mixed-allocated.out",
+        "show-node-reservation.out",
+        "show-node-after-resume.out",
+        "show-node-node08.out",
+        "show-node-down.out",
+    ] {
+        let text = fixture(file);
+        let full = oneliner_records(&text);
+        let kept = crate::parse::oneliner_records_keeping(&text, &is_node_key);
+        assert_eq!(full.len(), kept.len(), "{file}");
+        for (f, k) in full.iter().zip(&kept) {
+            assert!(k.len() < f.len(), "{file}");
+            assert!(k.keys().all(|key| NODE_KEYS.contains(&key.as_str())));
+            assert_eq!(
+                transform(f, &ex, &idx).unwrap(),
+                transform(k, &ex, &idx).unwrap(),
+                "{file}"
+            );
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 57);
+    for key in NODE_KEYS {
+        assert!(is_node_key(key), "{key}");
+    }
+    for other in [
+        "OS",
+        "reason",
+        "NodeAddr",
+        "Gre",
+        "Arch ",
+        "CfgTRES",
+        "",
+        "ActiveFeature",
+    ] {
+        assert!(!is_node_key(other), "{other}");
+    }
+}
+
+#[test]
+fn reservation_index_follows_the_list() {
+    let idx = ReservationIndex::new();
+    let two = extra("show-reservation-two.out").reservations;
+    let maint = extra("show-reservation-maint.out").reservations;
+    assert_eq!(idx.reservations_of(&two, "node01"), strs(&["future"]));
+    assert_eq!(idx.reservations_of(&maint, "node01"), Vec::<String>::new());
+    assert_eq!(idx.reservations_of(&maint, "node05"), strs(&["maint"]));
+    assert_eq!(idx.reservations_of(&two, "node01"), strs(&["future"]));
+    assert_eq!(idx.reservations_of(&[], "node05"), Vec::<String>::new());
+}

@@ -1,7 +1,7 @@
 //! Talking to the controller outside of jobs: the availability check and the inventory
 //! commands (SCHEDULING.md §2.7).
 
-use crate::parse::oneliner_records;
+use crate::inventory::inventory_records;
 use crate::TRANSIENT;
 use loggia_sched::scheduler::{RawExtra, RawNode};
 use loggia_sched::{Availability, Cmd, Context, SchedError};
@@ -58,8 +58,8 @@ pub fn available(cx: &Context, path: Option<&str>) -> Availability {
     }
 }
 
-/// `scontrol --oneliner show <what>` → records.
-fn show(cx: &Context, what: &str) -> Result<Vec<RawNode>, SchedError> {
+/// `scontrol --oneliner show <what>`'s output.
+fn show(cx: &Context, what: &str) -> Result<String, SchedError> {
     let cmd = Cmd::new(["scontrol", "--oneliner", "show", what]).timeout(cx.command_timeout());
     let out = cx.runner.run(&cmd)?;
     if !out.success() {
@@ -69,22 +69,15 @@ fn show(cx: &Context, what: &str) -> Result<Vec<RawNode>, SchedError> {
             TRANSIENT,
         ));
     }
-    Ok(oneliner_records(&out.stdout))
+    Ok(out.stdout)
 }
 
-/// Nodes, reservations and partitions (three commands).
+/// Nodes, reservations and partitions (three commands), parsed by [`inventory_records`].
 pub fn raw_nodes(cx: &Context) -> Result<(Vec<RawNode>, RawExtra), SchedError> {
     let nodes = show(cx, "node")?;
     let reservations = show(cx, "reservation")?;
     let partitions = show(cx, "partition")?;
-    Ok((
-        nodes,
-        RawExtra {
-            reservations,
-            partitions,
-            ..RawExtra::default()
-        },
-    ))
+    Ok(inventory_records(&nodes, &reservations, &partitions))
 }
 
 #[cfg(test)]

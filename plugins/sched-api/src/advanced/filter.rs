@@ -3,13 +3,15 @@
 //! first occurrence. The explain view (`explain.rs`) evaluates the same steps without stopping.
 
 use super::inventory::{Inventory, NodeIds};
+use super::parallel::par_chunks;
 use crate::node::NodeInfo;
 use crate::schedule::{NodeState, ScheduleConfig};
 use crate::scheduler::{AdvancedScheduler, RawExtra};
 use std::fmt;
 
 /// The plugin hooks filtering needs: per-config classification and the custom filter.
-pub trait NodeHooks {
+/// `Sync`, since large inventories are filtered on several threads.
+pub trait NodeHooks: Sync {
     /// `(up, available)` under `cfg` (default: the NodeInfo's own classification).
     fn classify(&self, _cfg: &ScheduleConfig, node: &NodeInfo) -> (bool, bool) {
         (node.up, node.available)
@@ -174,19 +176,33 @@ impl<'a> Steps<'a> {
     }
 }
 
-/// Filters `inv` under `cfg` (§3.3). O(n) plus the hooks' cost.
+/// Fewest nodes per thread when filtering in parallel: a plugin's hooks cost ~100 ns a node,
+/// so a part this size repays starting a thread several times over.
+const FILTER_MIN_PART: usize = 8_192;
+
+/// Filters `inv` under `cfg` (§3.3). O(n) plus the hooks' cost, split over the cores for
+/// large inventories (every node is judged on its own).
 pub fn filter_nodes(inv: &Inventory, cfg: &ScheduleConfig, hooks: &dyn NodeHooks) -> Filtered {
     let steps = Steps::new(inv, cfg, hooks);
+    let parts = par_chunks(inv.nodes(), FILTER_MIN_PART, |base, nodes| {
+        let mut kept = Vec::with_capacity(nodes.len());
+        let mut removed = Vec::new();
+        for (i, node) in (base..).zip(nodes) {
+            // Inventory positions fit in u32 (checked when it was built).
+            let id = u32::try_from(i).unwrap_or(u32::MAX);
+            let (_, mut reasons) = steps.evaluate(i, node, false);
+            match reasons.pop() {
+                None => kept.push(id),
+                Some(r) => removed.push((id, r)),
+            }
+        }
+        (kept, removed)
+    });
     let mut kept = Vec::with_capacity(inv.len());
     let mut removed = Vec::new();
-    for (i, node) in inv.nodes().iter().enumerate() {
-        // Inventory positions fit in u32 (checked when it was built).
-        let id = u32::try_from(i).unwrap_or(u32::MAX);
-        let (_, mut reasons) = steps.evaluate(i, node, false);
-        match reasons.pop() {
-            None => kept.push(id),
-            Some(r) => removed.push((id, r)),
-        }
+    for (k, r) in parts {
+        kept.extend(k);
+        removed.extend(r);
     }
     Filtered {
         kept: kept.into(),
@@ -271,6 +287,44 @@ mod tests {
             .iter()
             .map(|(i, r)| (inv.name(*i).to_string(), r.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn large_inventories_filter_like_one_node_at_a_time() {
+        // Enough nodes for several parallel parts, with removals spread across all of them.
+        let nodes: Vec<NodeInfo> = (0..3 * FILTER_MIN_PART + 17)
+            .map(|i| {
+                let states: &[&str] = match i % 7 {
+                    0 => &["IDLE", "DRAIN"],
+                    3 => &["ALLOCATED"],
+                    _ => &["IDLE"],
+                };
+                let mut n = node(&format!("cn{i}"), states);
+                if i % 11 == 0 {
+                    n.features = vec!["bad".into()];
+                }
+                n
+            })
+            .collect();
+        let inv = Inventory::new(nodes).unwrap();
+        let cfg = ScheduleConfig {
+            node_state: NodeState::Available,
+            ..ScheduleConfig::default()
+        };
+        let f = filter_nodes(&inv, &cfg, &Hooks);
+        let steps = Steps::new(&inv, &cfg, &Hooks);
+        let mut kept = Vec::new();
+        let mut removed = Vec::new();
+        for (i, n) in inv.nodes().iter().enumerate() {
+            match steps.evaluate(i, n, false).1.pop() {
+                None => kept.push(i as u32),
+                Some(r) => removed.push((i as u32, r)),
+            }
+        }
+        assert_eq!(&f.kept[..], &kept[..]);
+        assert_eq!(f.removed, removed);
+        assert_eq!(f.kept.len() + f.removed.len(), inv.len());
+        assert!(f.kept.len() > 5_000 && f.removed.len() > 5_000);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod explain;
 mod fenwick;
 mod filter;
 mod inventory;
+mod parallel;
 mod picker;
 mod plan;
 mod range;
@@ -41,6 +42,7 @@ pub use filter::{
     Reason,
 };
 pub use inventory::{Inventory, NodeIds};
+pub use parallel::{par_chunks, par_map, parts_for, try_par_map};
 pub use picker::{check_selection, NodePicker, NodeSelect, PluginSelect};
 pub use plan::{
     schedule_tests, schedule_tests_basic, BasicGroupInput, ChunkRef, GroupInput, LaunchUnit, Plan,

@@ -7,7 +7,7 @@ mod sbatch;
 mod squeue;
 mod time;
 
-pub use oneliner::{oneliner_record, oneliner_records};
+pub use oneliner::{oneliner_record, oneliner_records, oneliner_records_keeping};
 pub use sacct::{accounting_disabled, parse_mem_bytes, parse_sacct, ExitCode, SacctJob};
 pub use sbatch::parse_parsable;
 pub use squeue::{parse_ids, parse_squeue, SqueueRow};

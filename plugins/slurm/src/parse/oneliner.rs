@@ -6,68 +6,143 @@
 //! `Reason=bad disk [root@…]`) and lowercase `k=v` inside a value never starts a key. The
 //! placeholders `(null)`, `N/A`, `n/a` and `n/s` mean "absent": such keys are left out.
 //!
-//! The scan is one pass over the bytes of each line with no regex, since a 100 000-node
-//! inventory is parsed on every invocation.
+//! A 100 000-node inventory (~70 MB) is parsed on every invocation, so one scanner
+//! ([`scan_line`]) finds the keys by jumping from `=` to `=` and walking back over the key
+//! characters, and feeds two sinks: every key ([`oneliner_records`], for reservations and
+//! partitions) or only the keys a caller keeps ([`oneliner_records_keeping`], for nodes), so
+//! that nothing is allocated for the ~20 node keys nobody reads. Large texts are parsed in
+//! parallel, one part per core, split at line boundaries.
 
+use loggia_sched::advanced::par_map;
 use loggia_sched::scheduler::RawNode;
 
 /// Values Slurm prints for "no value".
 const ABSENT: [&str; 4] = ["(null)", "N/A", "n/a", "n/s"];
 
+/// The least bytes worth a thread: ~750 node lines of ~700 bytes, so on two cores a text is
+/// split from ~1 500 lines on; starting a thread costs about as much as parsing a few dozen.
+const PARALLEL_MIN_BYTES: usize = 1 << 19;
+
 /// Every line with at least one key becomes one record; other lines (blank lines,
 /// `No reservations in the system`) are skipped. When a key repeats on a line the first
 /// value wins.
 pub fn oneliner_records(text: &str) -> Vec<RawNode> {
-    text.lines().filter_map(oneliner_record).collect()
+    records(text, &|_| true)
+}
+
+/// [`oneliner_records`] keeping only the keys for which `keep` is true: the same records in
+/// the same order (a line whose keys are all dropped still gives an empty record), each equal
+/// to the full record restricted to the kept keys.
+pub fn oneliner_records_keeping(text: &str, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
+    records(text, keep)
 }
 
 /// One line → one record, or `None` when the line has no key.
 pub fn oneliner_record(line: &str) -> Option<RawNode> {
+    record(line, &|_| true)
+}
+
+fn records(text: &str, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
+    let parts = split_lines(text, PARALLEL_MIN_BYTES);
+    let parsed = par_map(&parts, 1, |part| {
+        part.lines()
+            .filter_map(|line| record(line, keep))
+            .collect::<Vec<RawNode>>()
+    });
+    let mut out = Vec::with_capacity(parsed.iter().map(Vec::len).sum());
+    for part in parsed {
+        out.extend(part);
+    }
+    out
+}
+
+/// `text` cut into one part per core (when each gets at least `min_bytes`), each cut just
+/// after a `\n`, so that the parts' lines are exactly the text's lines.
+fn split_lines(text: &str, min_bytes: usize) -> Vec<&str> {
+    let n = loggia_sched::advanced::parts_for(text.len(), min_bytes);
+    let mut parts = Vec::with_capacity(n);
+    let mut rest = text;
+    for k in (1..n).rev() {
+        let target = rest.len() / (k + 1);
+        let Some(nl) = memchr::memchr(b'\n', &rest.as_bytes()[target..]) else {
+            break;
+        };
+        let (head, tail) = rest.split_at(target + nl + 1);
+        parts.push(head);
+        rest = tail;
+    }
+    parts.push(rest);
+    parts
+}
+
+fn record(line: &str, keep: &dyn Fn(&str) -> bool) -> Option<RawNode> {
     let mut rec = RawNode::new();
-    let mut current: Option<(&str, usize)> = None;
-    let mut any = false;
-    let bytes = line.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        let at_start = i == 0 || bytes[i - 1].is_ascii_whitespace();
-        if at_start && bytes[i].is_ascii_uppercase() {
-            if let Some(eq) = key_end(bytes, i) {
-                if let Some((key, vstart)) = current.take() {
-                    insert(&mut rec, key, &line[vstart..i]);
-                }
-                current = Some((&line[i..eq], eq + 1));
-                any = true;
-                i = eq + 1;
-                continue;
-            }
+    let any = scan_line(line, |key, value| {
+        let value = value.trim_end();
+        if !ABSENT.contains(&value) && keep(key) {
+            // First value wins: a later repeat of the key is ignored.
+            rec.entry(key.to_string())
+                .or_insert_with(|| value.to_string());
         }
-        i += 1;
-    }
-    if let Some((key, vstart)) = current {
-        insert(&mut rec, key, &line[vstart..]);
-    }
+    });
     any.then_some(rec)
 }
 
-/// The position of the `=` ending a key that starts at `start`, if the text there is a key.
-fn key_end(bytes: &[u8], start: usize) -> Option<usize> {
-    let mut j = start + 1;
-    while j < bytes.len() {
-        match bytes[j] {
-            b'=' => return Some(j),
-            b if b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'/' | b'.') => j += 1,
-            _ => return None,
+/// Byte classes: bit 0 whitespace (as `u8::is_ascii_whitespace`), bit 1 a key character
+/// (`[A-Za-z0-9_:/.]`).
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        if c.is_ascii_whitespace() {
+            t[b] = 1;
         }
+        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'/' | b'.') {
+            t[b] = 2;
+        }
+        b += 1;
     }
-    None
+    t
+};
+
+fn is_space(b: u8) -> bool {
+    CLASS[b as usize] & 1 != 0
 }
 
-fn insert(rec: &mut RawNode, key: &str, value: &str) {
-    let value = value.trim_end();
-    if ABSENT.contains(&value) || rec.contains_key(key) {
-        return;
+fn is_key_char(b: u8) -> bool {
+    CLASS[b as usize] & 2 != 0
+}
+
+/// Calls `sink(key, raw value)` for each key of `line` in order (the value untrimmed, up to
+/// the next key); returns whether the line has a key. Every `=` is a candidate key end: the
+/// key characters before it must form a run starting at the line start or after whitespace,
+/// beginning with an upper-case letter. Runs are separated by `=` or other non-key bytes, so
+/// the walks back cover each byte at most once and a line costs O(length).
+fn scan_line<'a>(line: &'a str, mut sink: impl FnMut(&'a str, &'a str)) -> bool {
+    let bytes = line.as_bytes();
+    let mut current: Option<(usize, usize)> = None;
+    for eq in memchr::memchr_iter(b'=', bytes) {
+        let mut start = eq;
+        while start > 0 && is_key_char(bytes[start - 1]) {
+            start -= 1;
+        }
+        let starts_word = start == 0 || is_space(bytes[start - 1]);
+        if start == eq || !starts_word || !bytes[start].is_ascii_uppercase() {
+            continue;
+        }
+        if let Some((kstart, vstart)) = current {
+            sink(&line[kstart..vstart - 1], &line[vstart..start]);
+        }
+        current = Some((start, eq + 1));
     }
-    rec.insert(key.to_string(), value.to_string());
+    match current {
+        Some((kstart, vstart)) => {
+            sink(&line[kstart..vstart - 1], &line[vstart..]);
+            true
+        }
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -192,5 +267,66 @@ mod tests {
         let r = oneliner_record("K=v\tL=w\r").unwrap();
         assert_eq!(get(&r, "K"), Some("v"));
         assert_eq!(get(&r, "L"), Some("w"));
+        let r = oneliner_record("E=(null) E=2 A/b=x=y Z==1 é Q=a\u{c}R.1=\u{b}").unwrap();
+        assert_eq!(get(&r, "E"), Some("2"));
+        assert_eq!(get(&r, "A/b"), Some("x=y"));
+        assert_eq!(get(&r, "Z"), Some("=1 é"));
+        assert_eq!(get(&r, "Q"), Some("a"));
+        assert_eq!(get(&r, "R.1"), Some(""));
+        assert_eq!(r.len(), 5);
+    }
+
+    #[test]
+    fn keeping_drops_keys_but_not_records() {
+        let keep = |k: &str| k == "NodeName" || k == "Reason";
+        let recs = oneliner_records_keeping(DRAINING, &keep);
+        let full = oneliner_records(DRAINING);
+        assert_eq!(recs.len(), full.len());
+        assert_eq!(recs[0].len(), 1);
+        assert_eq!(get(&recs[0], "NodeName"), Some("node01"));
+        assert_eq!(
+            get(&recs[2], "Reason"),
+            Some("bad disk [root@2026-11-21T23:47:23]")
+        );
+        // A line whose keys are all dropped still counts as a record.
+        let recs = oneliner_records_keeping("A=1\nno keys\nNodeName=n1 B=2", &keep);
+        assert_eq!(recs.len(), 2);
+        assert!(recs[0].is_empty());
+        assert_eq!(get(&recs[1], "NodeName"), Some("n1"));
+    }
+
+    #[test]
+    fn split_lines_cuts_after_newlines() {
+        let text = "A=1\nB=2\r\nC=3\n\nD=4";
+        for min in [1, 3, 5, 100] {
+            let parts = split_lines(text, min);
+            assert_eq!(parts.concat(), text, "min {min}");
+            for p in &parts[..parts.len() - 1] {
+                assert!(p.ends_with('\n'), "{p:?}");
+            }
+            let lines: Vec<&str> = parts.iter().flat_map(|p| p.lines()).collect();
+            assert_eq!(lines, text.lines().collect::<Vec<_>>());
+        }
+        assert_eq!(split_lines("", 1), [""]);
+        assert_eq!(
+            split_lines("no newline at all", 1).concat(),
+            "no newline at all"
+        );
+    }
+
+    #[test]
+    fn large_texts_parse_like_line_by_line() {
+        // Over two parallel parts' worth, with the cut likely inside a \r\n-terminated line.
+        let line = "NodeName=cn1 State=IDLE+DRAIN Reason=x y  OS=Linux 6 #1\r\n";
+        let text: String = (0..3 * PARALLEL_MIN_BYTES / line.len())
+            .map(|i| line.replace("cn1", &format!("cn{i}")))
+            .collect();
+        let want: Vec<RawNode> = text.lines().filter_map(oneliner_record).collect();
+        let got = oneliner_records(&text);
+        assert_eq!(got.len(), want.len());
+        assert!(got == want);
+        assert_eq!(get(&got[7], "NodeName"), Some("cn7"));
+        assert_eq!(get(&got[7], "Reason"), Some("x y"));
+        assert_eq!(get(&got[7], "OS"), Some("Linux 6 #1"));
     }
 }

@@ -1,10 +1,12 @@
 //! Every parser takes arbitrary text without panicking, and the oneliner parser keeps what it is
-//! given when the text is well formed.
+//! given when the text is well formed, agrees with a byte-by-byte model of the §2.7 rules, and
+//! its key-filtering form equals the full parse restricted to the kept keys.
 
 use super::*;
 use crate::inventory::{gres_gpus, transform, ReservationIndex};
-use loggia_sched::scheduler::RawExtra;
+use loggia_sched::scheduler::{RawExtra, RawNode};
 use proptest::prelude::*;
+use proptest::test_runner::TestCaseError;
 
 proptest! {
     #[test]
@@ -54,9 +56,88 @@ proptest! {
     }
 
     #[test]
+    fn filtered_parse_is_the_full_parse_restricted(
+        lines in proptest::collection::vec(
+            prop_oneof![
+                "(( |\t)?(NodeName|State|Gres|OS|Arch|Reason|Owner|x|[A-Z][a-z]{0,3})=\
+                 ([a-z0-9 ]{0,6}|\\(null\\)|N/A|n/s)){0,6}( junk)?",
+                "[ -~\t\r\u{c}\u{b}é]{0,40}",
+            ],
+            0..12,
+        ),
+        crlf in any::<bool>(),
+    ) {
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        check_restricted(&text)?;
+    }
+
+    #[test]
+    fn scanner_matches_the_byte_by_byte_rules(line in "[A-Ca-b0=:/._ \t\r\u{c}(null)N/As]{0,40}") {
+        prop_assert_eq!(oneliner_record(&line), reference_record(&line));
+    }
+
+    #[test]
     fn durations_round_trip(d in 0u64..400, h in 0u64..24, m in 0u64..60, s in 0u64..60) {
         let text = format!("{d}-{h:02}:{m:02}:{s:02}");
         let want = ((d * 24 + h) * 60 + m) * 60 + s;
         prop_assert_eq!(parse_duration_ms(&text), Some(want * 1000));
     }
+}
+
+/// The filtered parse gives the same records in the same order, each the full record restricted
+/// to the kept keys.
+fn check_restricted(text: &str) -> Result<(), TestCaseError> {
+    let keep = |k: &str| matches!(k, "NodeName" | "State" | "Gres" | "Reason" | "Ab");
+    let full = oneliner_records(text);
+    let restricted: Vec<RawNode> = full
+        .iter()
+        .map(|r| {
+            r.iter()
+                .filter(|(k, _)| keep(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .collect();
+    prop_assert_eq!(oneliner_records_keeping(text, &keep), restricted);
+    let want: Vec<RawNode> = text.lines().filter_map(reference_record).collect();
+    prop_assert_eq!(full, want);
+    Ok(())
+}
+
+/// §2.7 read literally, one byte at a time: a key starts at the line start or after
+/// whitespace with an upper-case letter, runs over `[A-Za-z0-9_:/.]` and ends at `=`; its
+/// value runs to the next key, trailing whitespace trimmed; placeholders are absent and the
+/// first value of a repeated key wins. The model the fast scanner must agree with.
+fn reference_record(line: &str) -> Option<RawNode> {
+    let b = line.as_bytes();
+    let mut keys: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let starts_word = i == 0 || b[i - 1].is_ascii_whitespace();
+        if starts_word && b[i].is_ascii_uppercase() {
+            let mut j = i + 1;
+            while j < b.len() && (b[j].is_ascii_alphanumeric() || b"_:/.".contains(&b[j])) {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'=' {
+                keys.push((i, j));
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if keys.is_empty() {
+        return None;
+    }
+    let mut rec = RawNode::new();
+    for (n, &(start, eq)) in keys.iter().enumerate() {
+        let end = keys.get(n + 1).map_or(b.len(), |k| k.0);
+        let value = line[eq + 1..end].trim_end();
+        if !["(null)", "N/A", "n/a", "n/s"].contains(&value) {
+            rec.entry(line[start..eq].to_string())
+                .or_insert_with(|| value.to_string());
+        }
+    }
+    Some(rec)
 }
