@@ -319,6 +319,9 @@ fn resolve_test(
         .partition(|p| p.trim().starts_with("sched."));
     let perms = super::permute::combinations(&variables, &var_permute, &raw.node, &test_path)?;
     let mut out = Vec::new();
+    // The tree without `variables` (already parsed), copied once per permutation.
+    let mut test_node = raw.node.clone();
+    take_key(&mut test_node, "variables");
     // Every permutation starts from the same sets; each copies only what it changes.
     let mut base_vars = VarSets::new();
     base_vars.set_all("var", variables);
@@ -332,8 +335,7 @@ fn resolve_test(
         for (k, v) in &perm {
             vars.insert("var", k, vec![v.clone()]);
         }
-        let mut node = raw.node.clone();
-        take_key(&mut node, "variables");
+        let mut node = test_node.clone();
         let sched_name = resolve_scalar(&node, "scheduler", &vars, &test_path)?
             .unwrap_or_else(|| "raw".to_string());
         let reg = scheduler_of(&node, sched_name.trim(), &test_path)?;
