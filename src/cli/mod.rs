@@ -2,6 +2,7 @@
 
 mod cancel;
 mod internal_run;
+mod layers;
 mod log;
 mod output;
 mod results;

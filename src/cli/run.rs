@@ -2,7 +2,7 @@
 
 use super::output::{self, Progress};
 use crate::exit::Exit;
-use crate::resolve::proto::{self, Options};
+use crate::resolve::proto;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -12,18 +12,8 @@ pub struct Args {
     /// Wait for the tests to complete and report their results.
     #[arg(short, long)]
     wait: bool,
-    /// Host config to use (default: sys.sys_name).
-    #[arg(short = 'H', long)]
-    host: Option<String>,
-    /// OS config to use (default: <os id>-<version>).
-    #[arg(short = 'o', long)]
-    os: Option<String>,
-    /// Mode configs to apply, in order.
-    #[arg(short = 'm', long = "mode")]
-    modes: Vec<String>,
-    /// Overrides `key=value` applied last (e.g. -c run.timeout=60).
-    #[arg(short = 'c', value_name = "KEY=VALUE")]
-    overrides: Vec<String>,
+    #[command(flatten)]
+    layers: super::layers::Layers,
     /// With --wait: write a JUnit XML report here.
     #[arg(long, value_name = "FILE")]
     junit: Option<std::path::PathBuf>,
@@ -34,24 +24,11 @@ pub struct Args {
 
 pub fn run(a: Args) -> Result<Exit, Exit> {
     let site = super::load_site()?;
-    let opts = Options {
-        host: a.host,
-        os: a.os,
-        modes: a.modes,
-        overrides: a.overrides,
-    };
+    let opts = a.layers.options();
     let env = proto::Env::new(&site, &opts);
     let protos = match proto::resolve_requests(&env, &a.requests) {
         Ok(p) => p,
-        Err(errs) => {
-            for e in &errs {
-                eprintln!("{}", e.render());
-            }
-            if errs.len() > 1 {
-                eprintln!("{} errors", errs.len());
-            }
-            return Err(Exit::ConfigError);
-        }
+        Err(errs) => return Err(super::layers::report(&errs)),
     };
     print_warnings(&protos);
     let user = crate::resolve::facts::pav_vars(0.0, &Default::default())

@@ -7,7 +7,7 @@
 use crate::advanced::{PluginInventory, SchedState};
 use crate::config::site::Site;
 use crate::exit::Exit;
-use crate::resolve::proto::{self, Options, ProtoTest};
+use crate::resolve::proto::{self, ProtoTest};
 use loggia_sched::advanced::{
     explain, schedule_tests, ExplainRow, GroupInput, MemoryEnv, NodeSelect, PluginSelect, UnitKind,
 };
@@ -30,15 +30,8 @@ pub struct Source {
     /// Apply the `schedule:` of these tests (a test request, as for `loggia run`).
     #[arg(long = "test", value_name = "REQUEST")]
     tests: Vec<String>,
-    /// Host config to use (as for `loggia run`).
-    #[arg(short = 'H', long)]
-    host: Option<String>,
-    /// Mode configs to apply, in order.
-    #[arg(short = 'm', long = "mode")]
-    modes: Vec<String>,
-    /// Overrides `key=value` applied last.
-    #[arg(short = 'c', value_name = "KEY=VALUE")]
-    overrides: Vec<String>,
+    #[command(flatten)]
+    layers: super::layers::Layers,
     /// Machine-readable output.
     #[arg(long)]
     json: bool,
@@ -67,29 +60,17 @@ struct View {
     protos: Vec<ProtoTest>,
 }
 
-fn config_error(errs: Vec<crate::config::yaml::ConfigError>) -> Exit {
-    for e in &errs {
-        eprintln!("{}", e.render());
-    }
-    Exit::ConfigError
-}
-
 fn prepare(site: &Site, src: &Source) -> Result<View, Exit> {
     let state = match &src.inventory {
         Some(f) => SchedState::with_inventory_file(site, f.clone()),
         None => SchedState::new(site),
     };
-    let opts = Options {
-        host: src.host.clone(),
-        os: None,
-        modes: src.modes.clone(),
-        overrides: src.overrides.clone(),
-    };
+    let opts = src.layers.options();
     let env = proto::Env::with_sched(site, &opts, state);
     let protos = if src.tests.is_empty() {
         Vec::new()
     } else {
-        proto::resolve_requests(&env, &src.tests).map_err(config_error)?
+        proto::resolve_requests(&env, &src.tests).map_err(|e| super::layers::report(&e))?
     };
     let default = if src.inventory.is_some() {
         "sim"

@@ -4,7 +4,7 @@
 //! came from (the `file:line` of the defining layer, a `sys`/`pav` fact, or the scheduler).
 
 use crate::exit::Exit;
-use crate::resolve::proto::{self, Options, ProtoTest};
+use crate::resolve::proto::{self, ProtoTest};
 use crate::resolve::vars::{Item, SETS};
 use serde_yaml::{Mapping, Value as Yaml};
 
@@ -17,18 +17,8 @@ pub struct Args {
     /// Print JSON instead of YAML / a table.
     #[arg(long)]
     json: bool,
-    /// Host config to use (default: sys.sys_name).
-    #[arg(short = 'H', long)]
-    host: Option<String>,
-    /// OS config to use (default: <os id>-<version>).
-    #[arg(short = 'o', long)]
-    os: Option<String>,
-    /// Mode configs to apply, in order.
-    #[arg(short = 'm', long = "mode")]
-    modes: Vec<String>,
-    /// Overrides `key=value` applied last (e.g. -c run.timeout=60).
-    #[arg(short = 'c', value_name = "KEY=VALUE")]
-    overrides: Vec<String>,
+    #[command(flatten)]
+    layers: super::layers::Layers,
 }
 
 /// Resolves the requests as `loggia run` would, printing errors.
@@ -37,27 +27,14 @@ fn resolve(
     f: impl FnOnce(&[ProtoTest], &crate::config::site::Site) -> String,
 ) -> Result<Exit, Exit> {
     let site = super::load_site()?;
-    let opts = Options {
-        host: a.host.clone(),
-        os: a.os.clone(),
-        modes: a.modes.clone(),
-        overrides: a.overrides.clone(),
-    };
+    let opts = a.layers.options();
     let env = proto::Env::new(&site, &opts);
     match proto::resolve_requests(&env, &a.requests) {
         Ok(protos) => {
             print!("{}", f(&protos, &site));
             Ok(Exit::Success)
         }
-        Err(errs) => {
-            for e in &errs {
-                eprintln!("{}", e.render());
-            }
-            if errs.len() > 1 {
-                eprintln!("{} errors", errs.len());
-            }
-            Err(Exit::ConfigError)
-        }
+        Err(errs) => Err(super::layers::report(&errs)),
     }
 }
 
