@@ -6,7 +6,7 @@
 use crate::config::site::Site;
 use crate::run::local::Local;
 use loggia_sched::advanced::{
-    resolve_advanced, try_par_map, AdvancedInput, AdvancedResolution, ChunkCache, ChunkChoice,
+    resolve_advanced, transform_all, AdvancedInput, AdvancedResolution, ChunkCache, ChunkChoice,
     ChunkSet, Inventory, PluginFacts, PluginHooks,
 };
 use loggia_sched::scheduler::{RawExtra, RawNode};
@@ -42,23 +42,14 @@ pub struct Resolved {
     pub test: AdvancedTest,
 }
 
-/// Fewest records per thread when transforming in parallel: a 2-core host splits from 2 000
-/// records on, below which thread start-up is not repaid.
-const TRANSFORM_MIN_PART: usize = 1_000;
-
-/// Transforms raw records into an inventory (§3.1), in parallel for large inventories; an
+/// Transforms raw records into an inventory (§3.1, in parallel for large inventories); an
 /// error names the first bad record.
 pub fn build_inventory(
     plugin: &dyn AdvancedScheduler,
     raw: &[RawNode],
     extra: RawExtra,
 ) -> Result<PluginInventory, String> {
-    let nodes = try_par_map(raw, TRANSFORM_MIN_PART, |i, r| {
-        plugin
-            .transform(r, &extra)
-            .map_err(|e| format!("node record {} of the inventory: {}", i + 1, e.detail()))
-    })?;
-    let inv = Inventory::new(nodes)?;
+    let inv = transform_all(plugin, raw, &extra)?;
     let known_partitions = (!extra.partitions.is_empty()).then(|| {
         extra
             .partitions

@@ -86,16 +86,7 @@ pub fn build_inventory(
     raw: &[RawNode],
     extra: &RawExtra,
 ) -> Result<Inventory, SchedError> {
-    let nodes = raw
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            plugin
-                .transform(r, extra)
-                .map_err(|e| SchedError::msg(format!("inventory record {}: {}", i + 1, e.message)))
-        })
-        .collect::<Result<Vec<NodeInfo>, SchedError>>()?;
-    Inventory::new(nodes).map_err(SchedError::msg)
+    loggia_sched::advanced::transform_all(plugin, raw, extra).map_err(SchedError::msg)
 }
 
 /// `H:MM:SS`.

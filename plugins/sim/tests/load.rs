@@ -274,6 +274,6 @@ fn transform_rejects_records_without_a_name() {
     let bad = [[("State".to_string(), "IDLE".to_string())].into()];
     assert_eq!(
         build_inventory(&SIM, &bad, &extra).unwrap_err().message,
-        "inventory record 1: Slurm node record has no NodeName"
+        "node record 1 of the inventory: Slurm node record has no NodeName"
     );
 }

@@ -31,6 +31,7 @@ mod select;
 mod share;
 mod test_cmd;
 mod tpn;
+mod transform;
 mod vars;
 
 pub use checks::{config_checks, reason_line, CheckInput, CheckOutcome};
@@ -56,6 +57,7 @@ pub use select::{
 pub use share::{share_key, ChunkIdentity, ShareKey, UnitKind};
 pub use test_cmd::join_test_cmd;
 pub use tpn::{needed, resolve_tpn};
+pub use transform::transform_all;
 pub use vars::{
     final_vars, initial_advanced, initial_basic, PluginFacts, SchedVar, SchedVars, DEFERRED,
 };
