@@ -298,7 +298,11 @@ fn resolve_one(
     let parent_ref = remove_key(&mut child, "inherits_from");
     let parent = match parent_ref {
         Some(p) => {
-            let pname = p.as_str().unwrap_or_default().trim().to_string();
+            let Some(pname) = p.as_str().map(|t| t.trim().to_string()) else {
+                return Err(ConfigError::at(&p.span, "wrong type for 'inherits_from'")
+                    .with_path(format!("{}.{name}.inherits_from", suite.suite))
+                    .with_expected("the name of one test of this suite"));
+            };
             if !by_name.contains_key(pname.as_str()) {
                 let names = by_name.keys().copied();
                 let mut e = ConfigError::at(

@@ -119,9 +119,24 @@ fn extend_list(
             return Err(err);
         }
     };
+    let in_variables = path
+        .render()
+        .is_some_and(|p| p.split('.').any(|part| part == "variables"));
     match &value.kind {
         NodeKind::Null => {}
         NodeKind::Seq(new) => items.extend(new.iter().cloned()),
+        // Only variables have mapping items; elsewhere `key+: {…}` means a mapping key.
+        NodeKind::Map(_) if !in_variables => {
+            let name = key.name.trim_end_matches('+');
+            let mut err = ConfigError::at(
+                &key.span,
+                format!("'{}' extends a list, but its value is a mapping", key.name),
+            )
+            .with_expected(format!("'{name}:' (without '+') to set or merge a mapping"));
+            err.kind = ErrorKind::Merge;
+            err.key_path = path.render();
+            return Err(err);
+        }
         NodeKind::Scalar(_) | NodeKind::Map(_) => items.push(value.clone()),
     }
     Ok(Node::synthetic(NodeKind::Seq(items), value.span.clone()))
@@ -209,6 +224,24 @@ mod tests {
     fn plain_key_then_plus_key_in_one_layer_apply_in_order() {
         let result = merged("cmds: [a]\n", "cmds: [b]\ncmds+: [c]\n");
         assert_eq!(result.to_string(), r#"{"cmds": ["b", "c"]}"#);
+    }
+
+    #[test]
+    fn a_mapping_value_extends_only_variables() {
+        let err = merge(
+            &load("base.yaml", "{}"),
+            &load("m.yaml", "run:\n  cmds+: {a: b}\n"),
+        )
+        .err()
+        .map(|e| e.render())
+        .unwrap_or_default();
+        assert!(
+            err.contains("'cmds+' extends a list, but its value is a mapping"),
+            "{err}"
+        );
+        assert!(err.contains("m.yaml:2:3"), "{err}");
+        let ok = merged("variables: {}\n", "variables:\n  x+: {a: b}\n");
+        assert_eq!(ok.to_string(), r#"{"variables": {"x": [{"a": "b"}]}}"#);
     }
 
     #[test]
