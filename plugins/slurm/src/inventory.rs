@@ -7,13 +7,12 @@
 //! [`ReservationIndex`].
 
 use crate::parse::{oneliner_records, oneliner_records_keeping};
-use crate::schema::{DEFAULT_AVAIL_STATES, DEFAULT_RESERVED_STATES, DEFAULT_UP_STATES, NAME};
-use loggia_sched::advanced::parse_slurm_state;
+use crate::schema::{NAME, STATE_DEFAULTS};
+use loggia_sched::advanced::{classify_states, parse_slurm_state, StateSets};
 use loggia_sched::hostlist;
-use loggia_sched::schedule::PluginValue;
 use loggia_sched::scheduler::{RawExtra, RawNode};
 use loggia_sched::{NodeInfo, SchedError, ScheduleConfig};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
 
 const MIB: u64 = 1024 * 1024;
@@ -248,12 +247,7 @@ pub fn transform(
     if let Some(reason) = f.reason {
         node.extra.insert("reason".to_string(), reason.to_string());
     }
-    let (up, available) = classify_with(
-        &node.states,
-        StateSet::Default(DEFAULT_UP_STATES),
-        StateSet::Default(DEFAULT_AVAIL_STATES),
-        StateSet::Empty,
-    );
+    let (up, available) = StateSets::defaults(&STATE_DEFAULTS).classify(&node.states);
     node.up = up;
     node.available = available;
     Ok(node)
@@ -300,70 +294,10 @@ impl<'a> NodeFields<'a> {
     }
 }
 
-/// One state set of a test: the slurm subsection's list, or the schema default when the
-/// config lacks it (a config not validated for slurm). Borrowed, so classifying a node under a
-/// test's sets allocates nothing.
-#[derive(Clone, Copy)]
-enum StateSet<'a> {
-    Config(&'a [String]),
-    Default(&'static [&'static str]),
-    Empty,
-}
-
-impl<'a> StateSet<'a> {
-    /// `key` of the slurm subsection `sub`; a value that is not a list is an empty set.
-    fn of(
-        sub: Option<&'a BTreeMap<String, PluginValue>>,
-        key: &str,
-        default: &'static [&'static str],
-    ) -> Self {
-        match sub.and_then(|m| m.get(key)) {
-            Some(PluginValue::List(v)) => StateSet::Config(v),
-            Some(_) => StateSet::Empty,
-            None => StateSet::Default(default),
-        }
-    }
-
-    fn contains(self, state: &str) -> bool {
-        match self {
-            StateSet::Config(v) => v.iter().any(|x| x.eq_ignore_ascii_case(state)),
-            StateSet::Default(v) => v.iter().any(|x| x.eq_ignore_ascii_case(state)),
-            StateSet::Empty => false,
-        }
-    }
-}
-
-/// §3.2: every state token in `up` (or `extra`) → up; also all in `avail` (or `extra`) →
-/// available. A node without states is neither.
-fn classify_with(
-    states: &[String],
-    up: StateSet<'_>,
-    avail: StateSet<'_>,
-    extra: StateSet<'_>,
-) -> (bool, bool) {
-    if states.first().is_none_or(|s| s.is_empty()) {
-        return (false, false);
-    }
-    let within = |set: StateSet<'_>| states.iter().all(|s| set.contains(s) || extra.contains(s));
-    let is_up = within(up);
-    (is_up, is_up && within(avail))
-}
-
 /// `(up, available)` of `node` under the test's state sets (reserved states added when the
 /// test asks for a reservation).
 pub fn classify(cfg: &ScheduleConfig, node: &NodeInfo) -> (bool, bool) {
-    let sub = cfg.plugins.get(NAME);
-    let reserved = if cfg.reservation.is_some() {
-        StateSet::of(sub, "reserved_states", DEFAULT_RESERVED_STATES)
-    } else {
-        StateSet::Empty
-    };
-    classify_with(
-        &node.states,
-        StateSet::of(sub, "up_states", DEFAULT_UP_STATES),
-        StateSet::of(sub, "avail_states", DEFAULT_AVAIL_STATES),
-        reserved,
-    )
+    classify_states(cfg, NAME, &STATE_DEFAULTS, &node.states)
 }
 
 /// The name of the cluster's default partition (`Default=YES`), if any.

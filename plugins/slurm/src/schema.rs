@@ -1,5 +1,6 @@
 //! The `schedule.slurm` subsection (SCHEDULING.md §1.2, §2.6): keys, defaults, validators, help.
 
+use loggia_sched::advanced::StateDefaults;
 use loggia_sched::schema::{Default as KeyDefault, KeySpec, Kind, PluginSchema, Validator};
 
 /// The plugin name, also the subsection name.
@@ -16,6 +17,13 @@ pub const DEFAULT_UP_STATES: &[&str] = &[
 ];
 pub const DEFAULT_AVAIL_STATES: &[&str] = &["IDLE", "PLANNED", "MAINTENANCE", "MAINT"];
 pub const DEFAULT_RESERVED_STATES: &[&str] = &["RESERVED"];
+
+/// The three default sets, for classification (SCHEDULING §3.2).
+pub const STATE_DEFAULTS: StateDefaults = StateDefaults {
+    up: DEFAULT_UP_STATES,
+    avail: DEFAULT_AVAIL_STATES,
+    reserved: DEFAULT_RESERVED_STATES,
+};
 
 const STATE_RE: &str = "[A-Za-z][A-Za-z0-9_-]*";
 const FEATURE_RE: &str = r"[A-Za-z0-9_.:=+-]+(\|[A-Za-z0-9_.:=+-]+)*";

@@ -4,7 +4,7 @@
 //! **every** flag are in the up set, *available* iff it is also up and all are in the avail set.
 //! The sets grow by `reserved_states` when the test asks for a reservation.
 
-use crate::schedule::ScheduleConfig;
+use crate::schedule::{PluginValue, ScheduleConfig};
 
 /// Slurm state suffix characters and the flag each one stands for.
 const SLURM_SUFFIXES: [(char, &str); 9] = [
@@ -52,50 +52,84 @@ pub fn parse_pbs_state(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// How state names are normalised before comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StateCase {
-    /// Slurm.
-    Upper,
-    /// PBS.
-    Lower,
+/// A plugin's default state sets, used for any set a test's config does not carry (a config
+/// not validated for that plugin, or the plugin's own default classification).
+#[derive(Debug, Clone, Copy)]
+pub struct StateDefaults {
+    pub up: &'static [&'static str],
+    pub avail: &'static [&'static str],
+    pub reserved: &'static [&'static str],
 }
 
-impl StateCase {
-    fn apply(self, s: &str) -> String {
+/// One state set: the plugin subsection's list, a default, or nothing. Borrowed, so
+/// classifying a node allocates nothing (this runs for each of up to 100 000 nodes).
+#[derive(Debug, Clone, Copy)]
+pub enum StateSet<'a> {
+    Config(&'a [String]),
+    Default(&'static [&'static str]),
+    Empty,
+}
+
+impl<'a> StateSet<'a> {
+    /// `schedule.<plugin>.<key>`; absent → `default`; a value that is not a list → empty.
+    pub fn of(
+        cfg: &'a ScheduleConfig,
+        plugin: &str,
+        key: &str,
+        default: &'static [&'static str],
+    ) -> Self {
+        match cfg.plugin_value(plugin, key) {
+            Some(PluginValue::List(v)) => StateSet::Config(v),
+            Some(_) => StateSet::Empty,
+            None => StateSet::Default(default),
+        }
+    }
+
+    /// Case-insensitive membership (Slurm writes states upper case, PBS lower case).
+    fn contains(self, state: &str) -> bool {
         match self {
-            StateCase::Upper => s.to_ascii_uppercase(),
-            StateCase::Lower => s.to_ascii_lowercase(),
+            StateSet::Config(v) => v.iter().any(|x| x.eq_ignore_ascii_case(state)),
+            StateSet::Default(v) => v.iter().any(|x| x.eq_ignore_ascii_case(state)),
+            StateSet::Empty => false,
         }
     }
 }
 
-/// The up and avail state sets of a test, normalised.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StateSets {
-    pub up: Vec<String>,
-    pub avail: Vec<String>,
+/// The up and avail sets of a test; `extra` (the reserved states when the test asks for a
+/// reservation) counts for both.
+#[derive(Debug, Clone, Copy)]
+pub struct StateSets<'a> {
+    pub up: StateSet<'a>,
+    pub avail: StateSet<'a>,
+    pub extra: StateSet<'a>,
 }
 
-impl StateSets {
+impl<'a> StateSets<'a> {
     /// From `schedule.<plugin>.up_states`, `avail_states` and (when `schedule.reservation` is
-    /// set) `reserved_states`. The plugin's subsection must carry its defaults
-    /// ([`crate::schedule::validate_for`] fills them for the test's scheduler).
-    pub fn from_config(cfg: &ScheduleConfig, plugin: &str, case: StateCase) -> StateSets {
-        let list = |k: &str| -> Vec<String> {
-            cfg.plugin_list(plugin, k)
-                .iter()
-                .map(|s| case.apply(s))
-                .collect()
-        };
-        let mut up = list("up_states");
-        let mut avail = list("avail_states");
-        if cfg.reservation.is_some() {
-            let reserved = list("reserved_states");
-            up.extend(reserved.iter().cloned());
-            avail.extend(reserved);
+    /// set) `reserved_states`, each falling back to `defaults`.
+    pub fn from_config(
+        cfg: &'a ScheduleConfig,
+        plugin: &str,
+        defaults: &StateDefaults,
+    ) -> StateSets<'a> {
+        StateSets {
+            up: StateSet::of(cfg, plugin, "up_states", defaults.up),
+            avail: StateSet::of(cfg, plugin, "avail_states", defaults.avail),
+            extra: if cfg.reservation.is_some() {
+                StateSet::of(cfg, plugin, "reserved_states", defaults.reserved)
+            } else {
+                StateSet::Empty
+            },
         }
-        StateSets { up, avail }
+    }
+
+    /// The plugin's default classification (no test config, no reservation).
+    pub fn defaults(defaults: &StateDefaults) -> StateSets<'static> {
+        StateSets {
+            up: StateSet::Default(defaults.up),
+            avail: StateSet::Default(defaults.avail),
+            extra: StateSet::Empty,
+        }
     }
 
     /// `(up, available)` of a node whose state tokens are `states` (base first). A node
@@ -104,15 +138,13 @@ impl StateSets {
         if states.first().is_none_or(|s| s.is_empty()) {
             return (false, false);
         }
-        // The sets are normalised to one case, so a case-insensitive test equals comparing
-        // normalised names, without allocating per node.
-        let within = |set: &[String]| {
+        let within = |set: StateSet<'_>| {
             states
                 .iter()
-                .all(|s| set.iter().any(|x| x.eq_ignore_ascii_case(s)))
+                .all(|s| set.contains(s) || self.extra.contains(s))
         };
-        let up = within(&self.up);
-        (up, up && within(&self.avail))
+        let up = within(self.up);
+        (up, up && within(self.avail))
     }
 }
 
@@ -120,16 +152,21 @@ impl StateSets {
 pub fn classify_states(
     cfg: &ScheduleConfig,
     plugin: &str,
-    case: StateCase,
+    defaults: &StateDefaults,
     states: &[String],
 ) -> (bool, bool) {
-    StateSets::from_config(cfg, plugin, case).classify(states)
+    StateSets::from_config(cfg, plugin, defaults).classify(states)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schedule::PluginValue;
+
+    const NONE: StateDefaults = StateDefaults {
+        up: &[],
+        avail: &[],
+        reserved: &[],
+    };
 
     fn strs(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
@@ -165,7 +202,7 @@ mod tests {
         let (base, flags) = parse_slurm_state(state);
         let mut states = vec![base];
         states.extend(flags);
-        classify_states(cfg, "slurm", StateCase::Upper, &states)
+        classify_states(cfg, "slurm", &NONE, &states)
     }
 
     #[test]
@@ -212,10 +249,7 @@ mod tests {
         assert_eq!(slurm(&c, "DOWN"), (false, false));
         assert_eq!(slurm(&c, "IDLE*"), (false, false));
         assert_eq!(slurm(&c, "IDLE+RESERVED"), (false, false));
-        assert_eq!(
-            classify_states(&c, "slurm", StateCase::Upper, &[]),
-            (false, false)
-        );
+        assert_eq!(classify_states(&c, "slurm", &NONE, &[]), (false, false));
     }
 
     #[test]
@@ -223,6 +257,41 @@ mod tests {
         let c = slurm_cfg(true);
         assert_eq!(slurm(&c, "IDLE+RESERVED"), (true, true));
         assert_eq!(slurm(&c, "RESERVED"), (true, true));
+    }
+
+    #[test]
+    fn missing_sets_fall_back_to_defaults_and_non_lists_are_empty() {
+        const D: StateDefaults = StateDefaults {
+            up: &["IDLE", "MIXED"],
+            avail: &["IDLE"],
+            reserved: &["RESERVED"],
+        };
+        let states = |v: &[&str]| strs(v);
+        let mut c = ScheduleConfig::default();
+        assert_eq!(
+            classify_states(&c, "x", &D, &states(&["idle"])),
+            (true, true)
+        );
+        assert_eq!(
+            classify_states(&c, "x", &D, &states(&["MIXED"])),
+            (true, false)
+        );
+        assert_eq!(
+            StateSets::defaults(&D).classify(&states(&["IDLE", "RESERVED"])),
+            (false, false)
+        );
+        c.reservation = Some("r".into());
+        assert_eq!(
+            classify_states(&c, "x", &D, &states(&["IDLE", "RESERVED"])),
+            (true, true)
+        );
+        let mut m = std::collections::BTreeMap::new();
+        m.insert("up_states".into(), PluginValue::Str("IDLE".into()));
+        c.plugins.insert("x".into(), m);
+        assert_eq!(
+            classify_states(&c, "x", &D, &states(&["IDLE"])),
+            (false, false)
+        );
     }
 
     #[test]
@@ -241,13 +310,13 @@ mod tests {
             PluginValue::List(strs(&["resv-exclusive"])),
         );
         c.plugins.insert("pbs".into(), m);
-        let cl = |s: &str| classify_states(&c, "pbs", StateCase::Lower, &parse_pbs_state(s));
+        let cl = |s: &str| classify_states(&c, "pbs", &NONE, &parse_pbs_state(s));
         assert_eq!(cl("free"), (true, true));
         assert_eq!(cl("job-busy"), (true, false));
         assert_eq!(cl("free,offline"), (false, false));
         assert_eq!(cl("resv-exclusive"), (false, false));
         c.reservation = Some("R1".into());
-        let cl = |s: &str| classify_states(&c, "pbs", StateCase::Lower, &parse_pbs_state(s));
+        let cl = |s: &str| classify_states(&c, "pbs", &NONE, &parse_pbs_state(s));
         assert_eq!(cl("resv-exclusive"), (true, true));
     }
 }

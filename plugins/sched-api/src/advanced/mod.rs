@@ -36,7 +36,9 @@ mod vars;
 
 pub use checks::{config_checks, reason_line, CheckInput, CheckOutcome};
 pub use chunk::{chunk_size, names_fingerprint, Chunk, ChunkCache, ChunkKey, ChunkSet};
-pub use classify::{classify_states, parse_pbs_state, parse_slurm_state, StateCase, StateSets};
+pub use classify::{
+    classify_states, parse_pbs_state, parse_slurm_state, StateDefaults, StateSet, StateSets,
+};
 pub use explain::{explain, ExplainRow};
 pub use filter::{
     aggregate_reasons, filter_nodes, state_text, DefaultHooks, Filtered, NodeHooks, PluginHooks,
