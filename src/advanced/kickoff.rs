@@ -41,7 +41,6 @@ pub fn plan(
     let window = loggia_sched::schedule::grammar::parse_duration(&state.settings().live_job_window)
         .unwrap_or(7 * 24 * 3600);
     let mut env = DiskEnv::new(state.working_dir(), reg.name, window);
-    env.prepare();
     let cx = state.cx();
     let mut select = reg
         .plugin

@@ -33,7 +33,9 @@ pub struct DiskEnv {
     plugin: String,
     /// Oldest submission time that still counts as live.
     since: f64,
-    live: Option<HashMap<String, u64>>,
+    /// Scanned on the first `fewest_jobs` question only, so that every answer of one
+    /// planning pass sees the same counts and plans without that strategy read nothing.
+    live: std::cell::OnceCell<HashMap<String, u64>>,
 }
 
 impl DiskEnv {
@@ -42,12 +44,12 @@ impl DiskEnv {
             working_dir: working_dir.to_path_buf(),
             plugin: plugin.to_string(),
             since: fsutil::unix_now() - window_s as f64,
-            live: None,
+            live: std::cell::OnceCell::new(),
         }
     }
 
     /// Live jobs by chunk fingerprint: jobs of this plugin submitted within the window that
-    /// still have an incomplete test. Scanned once per `schedule_tests` call.
+    /// still have an incomplete test.
     fn scan(&self) -> HashMap<String, u64> {
         let mut out = HashMap::new();
         let Ok(rd) = std::fs::read_dir(self.working_dir.join("jobs")) else {
@@ -81,10 +83,8 @@ impl DiskEnv {
 impl SelectEnv for DiskEnv {
     fn live_jobs(&self, fingerprint: u64) -> u64 {
         let key = loggia_sched::advanced::hex(fingerprint);
-        match &self.live {
-            Some(m) => m.get(&key).copied().unwrap_or(0),
-            None => self.scan().get(&key).copied().unwrap_or(0),
-        }
+        let live = self.live.get_or_init(|| self.scan());
+        live.get(&key).copied().unwrap_or(0)
     }
 
     fn round_robin_next(&mut self, list_fingerprint: u64) -> Result<u64, String> {
@@ -109,14 +109,6 @@ impl SelectEnv for DiskEnv {
         };
         fsutil::write_atomic(&path, format!("{}\n", current + 1).as_bytes()).map_err(err)?;
         Ok(current)
-    }
-}
-
-impl DiskEnv {
-    /// Scans the job directories now so that every `live_jobs` call of one planning pass sees
-    /// the same counts.
-    pub fn prepare(&mut self) {
-        self.live = Some(self.scan());
     }
 }
 
@@ -149,11 +141,45 @@ mod tests {
         assert!(e.contains("expected an integer, found 'garbage'"), "{e}");
     }
 
+    /// A job dir of plugin `plugin` in chunk `fp` whose one test is complete or not.
+    fn job(wd: &Path, name: &str, plugin: &str, fp: u64, submitted: f64, complete: bool) {
+        let dir = wd.join("jobs").join(name);
+        let test = dir.join("tests").join("main.1");
+        std::fs::create_dir_all(&test).unwrap();
+        if complete {
+            std::fs::write(test.join("RUN_COMPLETE"), "{}").unwrap();
+        }
+        let rec = serde_json::json!({
+            "plugin": plugin, "id": name, "sys_name": "s", "host": "h",
+            "submitted": submitted, "job_dir": dir,
+            "tests": ["main.1"], "node_spec": {"kind": "explicit", "nodes": ["n1"]},
+            "time_limit_s": 60, "job_name": "loggia.x",
+            "chunk": {"set": 0, "index": 0, "fingerprint": loggia_sched::advanced::hex(fp)},
+            "chunk_seed": 1,
+        });
+        std::fs::write(dir.join("info"), rec.to_string()).unwrap();
+    }
+
+    #[test]
+    fn live_jobs_count_incomplete_recent_jobs_of_the_plugin_per_chunk() {
+        let d = tempfile::tempdir().unwrap();
+        let now = fsutil::unix_now();
+        job(d.path(), "a", "sim", 7, now, false);
+        job(d.path(), "b", "sim", 7, now, false);
+        job(d.path(), "c", "sim", 7, now, true);
+        job(d.path(), "d", "slurm", 7, now, false);
+        job(d.path(), "e", "sim", 7, now - 7200.0, false);
+        job(d.path(), "f", "sim", 8, now, false);
+        let env = DiskEnv::new(d.path(), "sim", 3600);
+        assert_eq!(env.live_jobs(7), 2);
+        assert_eq!(env.live_jobs(8), 1);
+        assert_eq!(env.live_jobs(9), 0);
+    }
+
     #[test]
     fn no_jobs_means_no_live_jobs() {
         let d = tempfile::tempdir().unwrap();
-        let mut env = DiskEnv::new(d.path(), "sim", 3600);
-        env.prepare();
+        let env = DiskEnv::new(d.path(), "sim", 3600);
         assert_eq!(env.live_jobs(1), 0);
     }
 }
