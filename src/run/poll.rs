@@ -8,11 +8,6 @@ use loggia_sched::{Context, ExitInfo, JobState, JobStatus, SchedulerRegistration
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// How the reason of an unknown status starts when the queue query failed.
-pub const QUERY_FAILED: &str = "status query failed";
-/// … and when the accounting query failed.
-pub const ACCOUNTING_FAILED: &str = "accounting query failed";
-
 /// A live job as the poller tracks it.
 #[derive(Debug, Clone)]
 pub struct LiveJob {
@@ -20,12 +15,18 @@ pub struct LiveJob {
     pub record: JobRecord,
 }
 
-/// Polls `jobs` (all of one plugin); returns each job dir's status and persists bookkeeping.
-pub fn poll(
-    reg: &'static SchedulerRegistration,
-    cx: &Context,
-    jobs: &[LiveJob],
-) -> BTreeMap<PathBuf, JobStatus> {
+/// One poll of a plugin's jobs.
+#[derive(Debug, Default)]
+pub struct Polled {
+    /// Each job dir's status.
+    pub statuses: BTreeMap<PathBuf, JobStatus>,
+    /// Why the queue or accounting query failed, when it did (the jobs it concerned are
+    /// `unknown`; a failed query never decides a test).
+    pub failure: Option<String>,
+}
+
+/// Polls `jobs` (all of one plugin) and persists their bookkeeping.
+pub fn poll(reg: &'static SchedulerRegistration, cx: &Context, jobs: &[LiveJob]) -> Polled {
     let mut out = BTreeMap::new();
     let infos: Vec<_> = jobs.iter().map(|j| j.record.info.clone()).collect();
     let st = &cx.settings.status;
@@ -33,18 +34,20 @@ pub fn poll(
     let mut q = match q {
         Ok(q) => q,
         Err(e) => {
+            let why = format!("status query failed: {}", e.detail());
             for j in jobs {
                 out.insert(
                     j.dir.clone(),
-                    JobStatus::unknown(
-                        format!("{QUERY_FAILED}: {}", e.detail()),
-                        StatusSource::Queue,
-                    ),
+                    JobStatus::unknown(why.clone(), StatusSource::Queue),
                 );
             }
-            return out;
+            return Polled {
+                statuses: out,
+                failure: Some(why),
+            };
         }
     };
+    let mut failure = None;
     let missing: Vec<&LiveJob> = jobs
         .iter()
         .filter(|j| !q.contains_key(&j.record.info.id))
@@ -56,15 +59,14 @@ pub fn poll(
         }) {
             Ok(a) => q.extend(a),
             Err(e) => {
+                let why = format!("accounting query failed: {}", e.detail());
                 for j in &missing {
                     out.insert(
                         j.dir.clone(),
-                        JobStatus::unknown(
-                            format!("{ACCOUNTING_FAILED}: {}", e.detail()),
-                            StatusSource::Accounting,
-                        ),
+                        JobStatus::unknown(why.clone(), StatusSource::Accounting),
                     );
                 }
+                failure = Some(why);
             }
         }
     }
@@ -137,7 +139,10 @@ pub fn poll(
         job::write_poll(&j.dir, &bk);
         out.insert(j.dir.clone(), status);
     }
-    out
+    Polled {
+        statuses: out,
+        failure,
+    }
 }
 
 /// Human text for how a job ended, for the test's SCHED_ERROR note.

@@ -11,7 +11,7 @@ use crate::config::site::Site;
 use crate::fsutil;
 use crate::results::record::{complete, fail, Outcome};
 use loggia_sched::{JobState, SchedulerRegistration};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -116,7 +116,7 @@ pub fn wait(
     let mut next_scan = Instant::now();
     let mut job_of: HashMap<u64, PathBuf> = HashMap::new();
     // Plugins whose status queries currently fail (reported once, and again on recovery).
-    let mut outages: BTreeMap<&'static str, String> = BTreeMap::new();
+    let mut outages: BTreeSet<&'static str> = BTreeSet::new();
     let mut records: HashMap<PathBuf, job::JobRecord> = HashMap::new();
     // The last polled state of each job, to reset the poll interval when one changes.
     let mut job_states: HashMap<PathBuf, JobState> = HashMap::new();
@@ -192,8 +192,9 @@ pub fn wait(
                 continue;
             }
             let jobs: Vec<LiveJob> = jobs.into_values().collect();
-            let statuses = poll::poll(reg, &cx, &jobs);
-            report_outage(rep, name, &statuses, &mut outages);
+            let polled = poll::poll(reg, &cx, &jobs);
+            report_outage(rep, name, &polled, &mut outages);
+            let statuses = polled.statuses;
             let mut ended = false;
             for j in &jobs {
                 let Some(s) = statuses.get(&j.dir) else {
@@ -250,22 +251,17 @@ fn next_interval(interval: Duration, min: Duration, max: Duration, changed: bool
 fn report_outage(
     rep: &mut dyn Reporter,
     plugin: &'static str,
-    statuses: &BTreeMap<PathBuf, loggia_sched::JobStatus>,
-    outages: &mut BTreeMap<&'static str, String>,
+    polled: &poll::Polled,
+    outages: &mut BTreeSet<&'static str>,
 ) {
-    let failure = statuses.values().find_map(|s| {
-        s.reason
-            .as_deref()
-            .filter(|r| r.starts_with(poll::QUERY_FAILED) || r.starts_with(poll::ACCOUNTING_FAILED))
-    });
-    match (failure, outages.contains_key(plugin)) {
+    match (&polled.failure, outages.contains(plugin)) {
         (Some(why), false) => {
             rep.note(&format!(
                 "{plugin}: {why}; tests keep waiting and polling backs off"
             ));
-            outages.insert(plugin, why.to_string());
+            outages.insert(plugin);
         }
-        (None, true) if !statuses.is_empty() => {
+        (None, true) if !polled.statuses.is_empty() => {
             outages.remove(plugin);
             rep.note(&format!("{plugin}: status queries work again"));
         }
@@ -327,6 +323,46 @@ fn ended_outcome(note: String, s: &loggia_sched::JobStatus) -> Outcome {
 mod tests {
     use super::*;
     use loggia_sched::{ExitInfo, JobStatus, StatusSource};
+
+    #[derive(Default)]
+    struct Notes(Vec<String>);
+
+    impl Reporter for Notes {
+        fn begin(&mut self, _: usize, _: usize) {}
+        fn test_done(&mut self, _: &str, _: &str, _: &str) {}
+        fn note(&mut self, msg: &str) {
+            self.0.push(msg.to_string());
+        }
+        fn end(&mut self) {}
+    }
+
+    #[test]
+    fn an_outage_is_reported_once_and_so_is_its_end() {
+        let up = poll::Polled {
+            statuses: [(
+                PathBuf::from("j"),
+                JobStatus::unknown("queued".to_string(), StatusSource::Queue),
+            )]
+            .into(),
+            failure: None,
+        };
+        let down = poll::Polled {
+            statuses: up.statuses.clone(),
+            failure: Some("status query failed: timed out".to_string()),
+        };
+        let mut notes = Notes::default();
+        let mut outages = BTreeSet::new();
+        for p in [&up, &down, &down, &up, &up] {
+            report_outage(&mut notes, "slurm", p, &mut outages);
+        }
+        assert_eq!(
+            notes.0,
+            [
+                "slurm: status query failed: timed out; tests keep waiting and polling backs off",
+                "slurm: status queries work again"
+            ]
+        );
+    }
 
     #[test]
     fn the_poll_interval_grows_until_a_state_changes() {
