@@ -86,14 +86,19 @@ pub fn text(o: &Output) -> String {
     )
 }
 
-/// Polls `f` until it is true or `limit` passes; returns whether it became true.
-pub fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
+/// Polls `f` every 50 ms until it is true or `limit` passes; returns whether it became true.
+pub fn eventually(limit: Duration, f: impl FnMut() -> bool) -> bool {
+    eventually_every(limit, Duration::from_millis(50), f)
+}
+
+/// [`eventually`] with a given pause between polls (for checks that run commands).
+pub fn eventually_every(limit: Duration, every: Duration, mut f: impl FnMut() -> bool) -> bool {
     let end = Instant::now() + limit;
     while Instant::now() < end {
         if f() {
             return true;
         }
-        std::thread::sleep(Duration::from_millis(50));
+        std::thread::sleep(every);
     }
     f()
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -44,16 +44,9 @@ pub fn cluster_answers() -> bool {
         .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).contains("is UP"))
 }
 
-/// Polls `f` until it is true or `limit` passes; returns whether it became true.
-pub fn eventually(limit: Duration, mut f: impl FnMut() -> bool) -> bool {
-    let end = Instant::now() + limit;
-    while Instant::now() < end {
-        if f() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    f()
+/// Polls `f` (which runs Slurm commands) every 200 ms until it is true or `limit` passes.
+pub fn eventually(limit: Duration, f: impl FnMut() -> bool) -> bool {
+    super::common::eventually_every(limit, Duration::from_millis(200), f)
 }
 
 /// `node → State=` of every node, from scontrol.
