@@ -6,10 +6,10 @@
 use crate::config::site::Site;
 use crate::run::local::Local;
 use loggia_sched::advanced::{
-    resolve_advanced, transform_all, AdvancedInput, AdvancedResolution, ChunkCache, ChunkChoice,
-    ChunkSet, Inventory, PluginFacts, PluginHooks,
+    resolve_advanced, AdvancedInput, AdvancedResolution, ChunkCache, ChunkChoice, ChunkSet,
+    Inventory, PluginFacts, PluginHooks,
 };
-use loggia_sched::scheduler::{RawExtra, RawNode};
+use loggia_sched::scheduler::RawExtra;
 use loggia_sched::{
     AdvancedScheduler, Availability, Context, SchedSettings, ScheduleConfig, SchedulerRegistration,
 };
@@ -42,26 +42,24 @@ pub struct Resolved {
     pub test: AdvancedTest,
 }
 
-/// Transforms raw records into an inventory (§3.1, in parallel for large inventories); an
-/// error names the first bad record.
-pub fn build_inventory(
-    plugin: &dyn AdvancedScheduler,
-    raw: &[RawNode],
-    extra: RawExtra,
-) -> Result<PluginInventory, String> {
-    let inv = transform_all(plugin, raw, &extra)?;
-    let known_partitions = (!extra.partitions.is_empty()).then(|| {
-        extra
-            .partitions
-            .iter()
-            .filter_map(|p| p.get("PartitionName").or_else(|| p.get("name")).cloned())
-            .collect()
-    });
-    Ok(PluginInventory {
-        inv,
-        extra,
-        known_partitions,
-    })
+impl PluginInventory {
+    /// The inventory with the partition names the plugin's raw data reports (`PartitionName`,
+    /// or `name` in structured inventories).
+    pub fn new(inv: Inventory, extra: RawExtra) -> PluginInventory {
+        let known_partitions = (!extra.partitions.is_empty()).then(|| {
+            extra
+                .partitions
+                .iter()
+                .filter_map(|p| p.get("PartitionName").or_else(|| p.get("name")))
+                .map(str::to_string)
+                .collect()
+        });
+        PluginInventory {
+            inv,
+            extra,
+            known_partitions,
+        }
+    }
 }
 
 /// The scheduler state of one loggia invocation.
@@ -176,12 +174,10 @@ impl SchedState {
         let plugin = self.advanced_of(reg)?;
         let mut invs = self.inventories.borrow_mut();
         let entry = invs.entry(reg.name).or_insert_with(|| {
-            let (raw, extra) = plugin
-                .raw_nodes(&self.cx())
+            let (inv, extra) = plugin
+                .inventory(&self.cx())
                 .map_err(|e| format!("node inventory of '{}': {}", reg.name, e.detail()))?;
-            build_inventory(plugin, &raw, extra)
-                .map(Rc::new)
-                .map_err(|e| format!("node inventory of '{}': {e}", reg.name))
+            Ok(Rc::new(PluginInventory::new(inv, extra)))
         });
         Some(entry.clone())
     }
@@ -240,6 +236,8 @@ impl SchedState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use loggia_sched::advanced::transform_all;
+    use loggia_sched::scheduler::RawNode;
     use loggia_sched_slurm::SLURM;
 
     fn record(name: &str) -> RawNode {
@@ -259,7 +257,10 @@ mod tests {
             partitions: vec![[("PartitionName".to_string(), "batch".to_string())].into()],
             ..RawExtra::default()
         };
-        let pinv = build_inventory(&SLURM, &raw, extra.clone()).unwrap();
+        let build = |raw: &[RawNode]| {
+            transform_all(&SLURM, raw, &extra).map(|inv| PluginInventory::new(inv, extra.clone()))
+        };
+        let pinv = build(&raw).unwrap();
         assert_eq!(pinv.inv.len(), 5_000);
         assert_eq!(pinv.inv.nodes()[0].name, "cn0");
         assert_eq!(pinv.inv.nodes()[4_999].name, "cn4999");
@@ -269,7 +270,7 @@ mod tests {
         let mut bad = raw;
         bad[4_100].remove("NodeName");
         bad[1_200].remove("NodeName");
-        let e = build_inventory(&SLURM, &bad, extra).unwrap_err();
+        let e = build(&bad).unwrap_err();
         assert_eq!(
             e,
             "node record 1201 of the inventory: Slurm node record has no NodeName"

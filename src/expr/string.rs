@@ -489,6 +489,8 @@ impl Template {
 pub fn escape(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::new();
+    // Whether the last thing written is a literal `{` of the text on its own.
+    let mut lone_brace = false;
     let mut i = 0;
     while i < chars.len() {
         if chars[i] == '\\' {
@@ -498,7 +500,14 @@ pub fn escape(text: &str) -> String {
             match special_at(&chars, run_end) {
                 Some(special) => {
                     let run: String = chars[i..run_end].iter().collect();
-                    out.push_str(&format!("{{{{\"{run}{special}\"}}}}"));
+                    // A lone `{` just before would make `{{{`, read as `{{` + `{`: it goes
+                    // into the string literal instead.
+                    let brace = if lone_brace && out.pop().is_some() {
+                        "{"
+                    } else {
+                        ""
+                    };
+                    out.push_str(&format!("{{{{\"{brace}{run}{special}\"}}}}"));
                     i = run_end + special.chars().count();
                 }
                 None => {
@@ -506,6 +515,7 @@ pub fn escape(text: &str) -> String {
                     i = run_end;
                 }
             }
+            lone_brace = false;
             continue;
         }
         match special_at(&chars, i) {
@@ -513,9 +523,11 @@ pub fn escape(text: &str) -> String {
                 out.push('\\');
                 out.push_str(special);
                 i += 2;
+                lone_brace = false;
             }
             _ => {
                 out.push(chars[i]);
+                lone_brace = chars[i] == '{';
                 i += 1;
             }
         }

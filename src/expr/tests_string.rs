@@ -249,6 +249,12 @@ fn escape_round_trips() {
         "\\\\",
         "}}]~\\]",
         "\"quoted\" \\\" {{",
+        // Regressions (proptest): a lone `{` right before a backslash run that must become a
+        // string expression made `{{{`.
+        "{\\[~",
+        "{{{\\[~",
+        "{\\\\{{",
+        "x{\\~",
     ] {
         let escaped = escape(text);
         let t = Template::parse(&escaped).unwrap_or_else(|e| panic!("{escaped:?}: {e}"));

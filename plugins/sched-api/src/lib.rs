@@ -17,6 +17,7 @@ pub mod job;
 pub mod kickoff;
 pub mod natural;
 pub mod node;
+pub mod raw_node;
 pub mod registry;
 pub mod runner;
 pub mod schedule;

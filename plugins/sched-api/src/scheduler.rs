@@ -2,6 +2,7 @@
 //! plugins as `&'static dyn Scheduler`, and every command they run goes through
 //! [`Context::runner`].
 
+use crate::advanced::{ConfigHooks, Inventory};
 use crate::job::{JobInfo, JobStatus};
 use crate::kickoff::{KickoffRequest, LaunchInput};
 use crate::node::NodeInfo;
@@ -133,8 +134,7 @@ pub trait Scheduler: Send + Sync + 'static {
     }
 }
 
-/// Raw per-node records of an advanced plugin (`key → value`, as the scheduler printed them).
-pub type RawNode = BTreeMap<String, String>;
+pub use crate::raw_node::RawNode;
 
 /// Shared raw data of an inventory (reservations, partitions, anything else a plugin needs).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -152,6 +152,16 @@ pub trait AdvancedScheduler: Scheduler {
     /// One record → NodeInfo. A record without a name is an error.
     fn transform(&self, raw: &RawNode, extra: &RawExtra) -> Result<NodeInfo, SchedError>;
 
+    /// The whole inventory (§3.1): by default `raw_nodes`, then `transform` of every record
+    /// (in parallel for large inventories; an error names the first bad record, 1-based). A
+    /// plugin overrides it when it can build NodeInfo straight from the scheduler's output; the
+    /// result must equal the default's.
+    fn inventory(&self, cx: &Context) -> Result<(Inventory, RawExtra), SchedError> {
+        let (raw, extra) = self.raw_nodes(cx)?;
+        let inv = crate::advanced::transform_all(self, &raw, &extra).map_err(SchedError::msg)?;
+        Ok((inv, extra))
+    }
+
     /// `(up, available)` of a node under a test's config (default: the NodeInfo's own).
     fn classify(&self, _cfg: &ScheduleConfig, node: &NodeInfo) -> (bool, bool) {
         (node.up, node.available)
@@ -167,6 +177,23 @@ pub trait AdvancedScheduler: Scheduler {
         None
     }
 
+    /// `classify` and `filter_custom` prepared for one test's config and this inventory's raw
+    /// data (§3.3): built once per filtering pass, then asked for every node on several
+    /// threads. A plugin overrides it when per-config work (reading its state sets from the
+    /// config, finding the default partition) would otherwise repeat for each of 100 000
+    /// nodes; the answers must equal the per-node methods'. Default: the per-node methods.
+    fn node_filter<'a>(
+        &'a self,
+        cfg: &'a ScheduleConfig,
+        extra: &'a RawExtra,
+    ) -> Box<dyn ConfigHooks + 'a> {
+        Box::new(PerNodeFilter {
+            plugin: self,
+            cfg,
+            extra,
+        })
+    }
+
     /// Replaces the default node picker of §3.8 when it returns `Some`: `count` distinct
     /// names of `chunk` that contain `include`. `uses` counts earlier picks per chunk node in
     /// this `schedule_tests` call. Default: `None` (use the picker).
@@ -180,5 +207,22 @@ pub trait AdvancedScheduler: Scheduler {
         _uses: &BTreeMap<String, u64>,
     ) -> Option<Result<Vec<String>, SchedError>> {
         None
+    }
+}
+
+/// The unprepared [`AdvancedScheduler::node_filter`]: each node asks the per-node methods.
+struct PerNodeFilter<'a, P: ?Sized> {
+    plugin: &'a P,
+    cfg: &'a ScheduleConfig,
+    extra: &'a RawExtra,
+}
+
+impl<P: AdvancedScheduler + ?Sized> ConfigHooks for PerNodeFilter<'_, P> {
+    fn classify(&self, node: &NodeInfo) -> (bool, bool) {
+        self.plugin.classify(self.cfg, node)
+    }
+
+    fn filter_custom(&self, node: &NodeInfo) -> Option<String> {
+        self.plugin.filter_custom(self.cfg, self.extra, node)
     }
 }

@@ -5,7 +5,7 @@ use crate::alloc::{choose_nodes, read_nodes, write_nodes};
 use crate::env::{Env, ProcessEnv, INVENTORY_VAR, JOB_DIR_VAR};
 use crate::load::load_inventory;
 use crate::structured;
-use loggia_sched::advanced::{Inventory, PluginHooks};
+use loggia_sched::advanced::{ConfigHooks, Inventory, PluginHooks};
 use loggia_sched::hostlist::{self, Style};
 use loggia_sched::scheduler::{CancelResults, RawExtra, RawNode};
 use loggia_sched::{
@@ -246,11 +246,8 @@ impl<E: Env> AdvancedScheduler for Sim<E> {
     }
 
     fn classify(&self, cfg: &ScheduleConfig, node: &NodeInfo) -> (bool, bool) {
-        if slurm_semantics(node) {
-            SLURM.classify(cfg, node)
-        } else {
-            (node.up, node.available)
-        }
+        // Slurm's classification reads nothing of the raw data.
+        SimFilter::new(cfg, &RawExtra::default()).classify(node)
     }
 
     fn filter_custom(
@@ -259,11 +256,47 @@ impl<E: Env> AdvancedScheduler for Sim<E> {
         extra: &RawExtra,
         node: &NodeInfo,
     ) -> Option<String> {
-        if slurm_semantics(node) {
-            SLURM.filter_custom(cfg, extra, node)
-        } else {
-            None
+        SimFilter::new(cfg, extra).filter_custom(node)
+    }
+
+    /// Slurm's prepared filter for the nodes read from Slurm text, the NodeInfo's own
+    /// classification for the others (as the per-node methods).
+    fn node_filter<'a>(
+        &'a self,
+        cfg: &'a ScheduleConfig,
+        extra: &'a RawExtra,
+    ) -> Box<dyn ConfigHooks + 'a> {
+        Box::new(SimFilter::new(cfg, extra))
+    }
+}
+
+/// Slurm's filter for nodes read from Slurm text; the others keep their own classification
+/// and have no custom filter.
+struct SimFilter<'a> {
+    slurm: Box<dyn ConfigHooks + 'a>,
+}
+
+impl<'a> SimFilter<'a> {
+    fn new(cfg: &'a ScheduleConfig, extra: &'a RawExtra) -> Self {
+        SimFilter {
+            slurm: SLURM.node_filter(cfg, extra),
         }
+    }
+}
+
+impl ConfigHooks for SimFilter<'_> {
+    fn classify(&self, node: &NodeInfo) -> (bool, bool) {
+        if slurm_semantics(node) {
+            self.slurm.classify(node)
+        } else {
+            (node.up, node.available)
+        }
+    }
+
+    fn filter_custom(&self, node: &NodeInfo) -> Option<String> {
+        slurm_semantics(node)
+            .then(|| self.slurm.filter_custom(node))
+            .flatten()
     }
 }
 

@@ -105,7 +105,7 @@ fn records(
             rec.insert(k, s);
         }
         let name = match rec.get(name_key) {
-            Some(n) if !n.is_empty() => n.clone(),
+            Some(n) if !n.is_empty() => n.to_string(),
             _ => return Err(err(format!("{at}: the record has no {name_key}"))),
         };
         if let Some(first) = seen.insert(name.clone(), i + 1) {

@@ -6,8 +6,10 @@
 //! 100 000 nodes, so the expansion is built once per distinct reservation list and memoised in
 //! [`ReservationIndex`].
 
+use crate::node_filter::SlurmFilter;
 use crate::parse::{oneliner_records, oneliner_records_keeping};
 use crate::schema::{NAME, STATE_DEFAULTS};
+use loggia_sched::advanced::ConfigHooks;
 use loggia_sched::advanced::{classify_states, parse_slurm_state, StateSets};
 use loggia_sched::hostlist;
 use loggia_sched::scheduler::{RawExtra, RawNode};
@@ -58,7 +60,7 @@ impl ReservationIndex {
         let key: ResKey = res_key(reservations)
             .map(|(n, l)| (n.to_string(), l.to_string()))
             .collect();
-        let idx = build_index(&key);
+        let idx = reservation_map(reservations);
         let found = idx.get(name).cloned().unwrap_or_default();
         *last = Some((key, idx));
         found
@@ -69,7 +71,7 @@ impl ReservationIndex {
 fn res_key(reservations: &[RawNode]) -> impl Iterator<Item = (&str, &str)> {
     reservations.iter().filter_map(|r| {
         let name = r.get("ReservationName")?;
-        Some((name.as_str(), r.get("Nodes").map_or("", String::as_str)))
+        Some((name, r.get("Nodes").unwrap_or("")))
     })
 }
 
@@ -79,13 +81,15 @@ fn same_key(key: &ResKey, reservations: &[RawNode]) -> bool {
         .eq(res_key(reservations))
 }
 
-fn build_index(key: &ResKey) -> ResMap {
+/// Node name → the reservations holding it, from the reservations' `Nodes=` hostlists. A
+/// list that does not parse is skipped with a warning.
+pub(crate) fn reservation_map(reservations: &[RawNode]) -> ResMap {
     let mut idx = ResMap::new();
-    for (name, nodes) in key {
+    for (name, nodes) in res_key(reservations) {
         match hostlist::expand_dedup(nodes) {
             Ok(names) => {
                 for n in names {
-                    idx.entry(n).or_default().push(name.clone());
+                    idx.entry(n).or_default().push(name.to_string());
                 }
             }
             Err(e) => {
@@ -205,7 +209,21 @@ pub fn transform(
     extra: &RawExtra,
     reservations: &ReservationIndex,
 ) -> Result<NodeInfo, SchedError> {
-    let f = NodeFields::of(raw);
+    node_info(&NodeFields::of(raw), &|name| {
+        if extra.reservations.is_empty() {
+            Vec::new()
+        } else {
+            reservations.reservations_of(&extra.reservations, name)
+        }
+    })
+}
+
+/// The NodeInfo of one node's fields; `reservations_of(name)` names the reservations holding
+/// it. Shared by [`transform`] (one record) and [`crate::nodes_text`] (straight from text).
+pub(crate) fn node_info(
+    f: &NodeFields<'_>,
+    reservations_of: &dyn Fn(&str) -> Vec<String>,
+) -> Result<NodeInfo, SchedError> {
     let name = f
         .name
         .map(str::trim)
@@ -237,12 +255,7 @@ pub fn transform(
         .map(split_list)
         .unwrap_or_default();
     node.partitions = Some(f.partitions.map(split_list).unwrap_or_default());
-    let res = if extra.reservations.is_empty() {
-        Vec::new()
-    } else {
-        reservations.reservations_of(&extra.reservations, name)
-    };
-    node.reservations = Some(res);
+    node.reservations = Some(reservations_of(name));
     node.arch = f.arch.map(str::to_string);
     if let Some(reason) = f.reason {
         node.extra.insert("reason".to_string(), reason.to_string());
@@ -256,7 +269,7 @@ pub fn transform(
 /// The [`NODE_KEYS`] values of one record, gathered in one pass over it rather than by eleven
 /// map searches (this runs for each of up to 100 000 nodes).
 #[derive(Default)]
-struct NodeFields<'a> {
+pub(crate) struct NodeFields<'a> {
     name: Option<&'a str>,
     state: Option<&'a str>,
     cpus: Option<&'a str>,
@@ -274,23 +287,37 @@ impl<'a> NodeFields<'a> {
     fn of(raw: &'a RawNode) -> Self {
         let mut f = NodeFields::default();
         for (key, value) in raw {
-            let slot = match key.as_str() {
-                "NodeName" => &mut f.name,
-                "State" => &mut f.state,
-                "CPUTot" => &mut f.cpus,
-                "RealMemory" => &mut f.real_memory,
-                "AllocMem" => &mut f.alloc_mem,
-                "Gres" => &mut f.gres,
-                "ActiveFeatures" => &mut f.active_features,
-                "Features" => &mut f.features,
-                "Partitions" => &mut f.partitions,
-                "Arch" => &mut f.arch,
-                "Reason" => &mut f.reason,
-                _ => continue,
-            };
-            *slot = Some(value.as_str());
+            f.set(key, value);
         }
         f
+    }
+
+    /// Records `value` for `key` when it is one of [`NODE_KEYS`] not yet seen (the first value
+    /// of a key wins).
+    fn set(&mut self, key: &str, value: &'a str) {
+        if let Some(slot) = self.slot(key) {
+            *slot = Some(value);
+        }
+    }
+
+    /// The empty slot of `key` when it is one of [`NODE_KEYS`] not yet seen. Asked for each of
+    /// the ~40 keys of every node line, so that only the kept values are looked at further.
+    pub(crate) fn slot(&mut self, key: &str) -> Option<&mut Option<&'a str>> {
+        let slot = match key {
+            "NodeName" => &mut self.name,
+            "State" => &mut self.state,
+            "CPUTot" => &mut self.cpus,
+            "RealMemory" => &mut self.real_memory,
+            "AllocMem" => &mut self.alloc_mem,
+            "Gres" => &mut self.gres,
+            "ActiveFeatures" => &mut self.active_features,
+            "Features" => &mut self.features,
+            "Partitions" => &mut self.partitions,
+            "Arch" => &mut self.arch,
+            "Reason" => &mut self.reason,
+            _ => return None,
+        };
+        slot.is_none().then_some(slot)
     }
 }
 
@@ -300,39 +327,9 @@ pub fn classify(cfg: &ScheduleConfig, node: &NodeInfo) -> (bool, bool) {
     classify_states(cfg, NAME, &STATE_DEFAULTS, &node.states)
 }
 
-/// The name of the cluster's default partition (`Default=YES`), if any.
-pub fn default_partition(extra: &RawExtra) -> Option<&str> {
-    extra
-        .partitions
-        .iter()
-        .find(|p| {
-            p.get("Default")
-                .is_some_and(|d| d.eq_ignore_ascii_case("YES"))
-        })
-        .and_then(|p| p.get("PartitionName"))
-        .map(String::as_str)
-}
-
 /// Slurm's custom filter (§3.3 step 7): required features first, then the default partition.
 pub fn filter_custom(cfg: &ScheduleConfig, extra: &RawExtra, node: &NodeInfo) -> Option<String> {
-    for entry in cfg.plugin_list(NAME, "features") {
-        let ok = entry
-            .split('|')
-            .any(|alt| node.features.iter().any(|f| f == alt));
-        if !ok {
-            return Some(format!("missing required feature ({entry})"));
-        }
-    }
-    if cfg.partition.is_none() {
-        if let (Some(def), Some(parts)) = (default_partition(extra), node.partitions.as_ref()) {
-            if !parts.iter().any(|p| p == def) {
-                return Some(format!(
-                    "not in the default partition '{def}' (schedule.partition unset)"
-                ));
-            }
-        }
-    }
-    None
+    SlurmFilter::new(cfg, extra).filter_custom(node)
 }
 
 #[cfg(test)]

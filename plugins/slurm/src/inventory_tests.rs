@@ -1,4 +1,5 @@
 use super::*;
+use crate::node_filter::default_partition;
 use crate::parse::oneliner_records;
 use crate::test_util::fixture;
 use loggia_sched::schedule::PluginValue;
@@ -240,7 +241,7 @@ fn transform_reads_only_node_keys() {
         assert_eq!(full.len(), kept.len(), "{file}");
         for (f, k) in full.iter().zip(&kept) {
             assert!(k.len() < f.len(), "{file}");
-            assert!(k.keys().all(|key| NODE_KEYS.contains(&key.as_str())));
+            assert!(k.keys().all(|key| NODE_KEYS.contains(&key)));
             assert_eq!(
                 transform(f, &ex, &idx).unwrap(),
                 transform(k, &ex, &idx).unwrap(),
@@ -277,4 +278,46 @@ fn reservation_index_follows_the_list() {
     assert_eq!(idx.reservations_of(&maint, "node05"), strs(&["maint"]));
     assert_eq!(idx.reservations_of(&two, "node01"), strs(&["future"]));
     assert_eq!(idx.reservations_of(&[], "node05"), Vec::<String>::new());
+}
+
+#[test]
+fn the_prepared_filter_agrees_with_the_per_node_hooks() {
+    use crate::SLURM;
+    use loggia_sched::AdvancedScheduler;
+    let mut configs = vec![cfg_with(None), cfg_with(Some("maint"))];
+    let mut custom = cfg_with(None);
+    let m = custom.plugins.entry("slurm".into()).or_default();
+    m.insert(
+        "up_states".into(),
+        PluginValue::List(strs(&["idle", "mixed", "drain"])),
+    );
+    m.insert("avail_states".into(), PluginValue::List(strs(&["IDLE"])));
+    m.insert("features".into(), PluginValue::List(strs(&["bigmem|gpu"])));
+    configs.push(custom.clone());
+    custom.partition = Some("debug".into());
+    configs.push(custom);
+    for (file, res) in [
+        ("show-node-reservation.out", "show-reservation-maint.out"),
+        ("show-node-draining.out", "show-reservation-two.out"),
+        ("show-node-node08.out", "show-reservation-none.out"),
+    ] {
+        let ex = extra(res);
+        for cfg in &configs {
+            let prepared = SLURM.node_filter(cfg, &ex);
+            for n in nodes(file, res) {
+                assert_eq!(
+                    prepared.classify(&n),
+                    SLURM.classify(cfg, &n),
+                    "{file} {}",
+                    n.name
+                );
+                assert_eq!(
+                    prepared.filter_custom(&n),
+                    SLURM.filter_custom(cfg, &ex, &n),
+                    "{file} {}",
+                    n.name
+                );
+            }
+        }
+    }
 }

@@ -11,6 +11,8 @@ mod cancel;
 pub mod header;
 pub mod inventory;
 pub mod launch;
+pub mod node_filter;
+pub mod nodes_text;
 pub mod parse;
 mod probe;
 pub mod schema;
@@ -23,6 +25,7 @@ mod test_util;
 pub use parse::oneliner_records;
 
 use inventory::ReservationIndex;
+use loggia_sched::advanced::{ConfigHooks, Inventory};
 use loggia_sched::scheduler::{CancelResults, RawExtra, RawNode};
 use loggia_sched::{
     AdvancedScheduler, Availability, Context, JobInfo, JobStatus, KickoffRequest, LaunchInput,
@@ -179,6 +182,13 @@ impl AdvancedScheduler for Slurm {
         inventory::transform(raw, extra, &self.reservations)
     }
 
+    /// Straight from `scontrol` text to NodeInfo ([`nodes_text`]), equal to the default.
+    fn inventory(&self, cx: &Context) -> Result<(Inventory, RawExtra), SchedError> {
+        let [nodes, reservations, partitions] = probe::inventory_texts(cx)?;
+        let (nodes, extra) = nodes_text::nodes_from_text(&nodes, &reservations, &partitions)?;
+        Ok((Inventory::new(nodes).map_err(SchedError::msg)?, extra))
+    }
+
     fn classify(&self, cfg: &ScheduleConfig, node: &NodeInfo) -> (bool, bool) {
         inventory::classify(cfg, node)
     }
@@ -190,6 +200,14 @@ impl AdvancedScheduler for Slurm {
         node: &NodeInfo,
     ) -> Option<String> {
         inventory::filter_custom(cfg, extra, node)
+    }
+
+    fn node_filter<'a>(
+        &'a self,
+        cfg: &'a ScheduleConfig,
+        extra: &'a RawExtra,
+    ) -> Box<dyn ConfigHooks + 'a> {
+        Box::new(node_filter::SlurmFilter::new(cfg, extra))
     }
 }
 

@@ -72,11 +72,18 @@ fn show(cx: &Context, what: &str) -> Result<String, SchedError> {
     Ok(out.stdout)
 }
 
-/// Nodes, reservations and partitions (three commands), parsed by [`inventory_records`].
+/// The text of `show node`, `show reservation` and `show partition` (three commands).
+pub fn inventory_texts(cx: &Context) -> Result<[String; 3], SchedError> {
+    Ok([
+        show(cx, "node")?,
+        show(cx, "reservation")?,
+        show(cx, "partition")?,
+    ])
+}
+
+/// Nodes, reservations and partitions, parsed by [`inventory_records`].
 pub fn raw_nodes(cx: &Context) -> Result<(Vec<RawNode>, RawExtra), SchedError> {
-    let nodes = show(cx, "node")?;
-    let reservations = show(cx, "reservation")?;
-    let partitions = show(cx, "partition")?;
+    let [nodes, reservations, partitions] = inventory_texts(cx)?;
     Ok(inventory_records(&nodes, &reservations, &partitions))
 }
 

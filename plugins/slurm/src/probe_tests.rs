@@ -86,3 +86,43 @@ fn inventory_commands() {
     assert!(e.transient);
     assert_eq!(e.message, "cannot read the Slurm node list");
 }
+
+#[test]
+fn the_plugin_inventory_runs_the_same_commands_and_equals_the_two_step_path() {
+    use loggia_sched::AdvancedScheduler;
+    let script = || {
+        let r = ScriptedRunner::new();
+        r.once(
+            &["scontrol", "--oneliner", "show", "node"],
+            Reply::ok(fixture("show-node-reservation.out")),
+        )
+        .once(
+            &["scontrol", "--oneliner", "show", "reservation"],
+            Reply::ok(fixture("show-reservation-maint.out")),
+        )
+        .once(
+            &["scontrol", "--oneliner", "show", "partition"],
+            Reply::ok(fixture("show-partition.out")),
+        );
+        r
+    };
+    let r = script();
+    let (inv, extra) = with_cx(&r, |cx| crate::SLURM.inventory(cx)).unwrap();
+    assert_eq!(r.argvs().len(), 3);
+    let r = script();
+    let (raw, raw_extra) = with_cx(&r, raw_nodes).unwrap();
+    let want = loggia_sched::advanced::transform_all(&crate::SLURM, &raw, &raw_extra).unwrap();
+    assert_eq!(inv.nodes(), want.nodes());
+    assert_eq!(extra, raw_extra);
+    assert_eq!(
+        inv.get("node05").unwrap().reservations,
+        Some(vec!["maint".to_string()])
+    );
+    let r = ScriptedRunner::new();
+    r.once(
+        &["scontrol"],
+        Reply::fail(1, fixture("ctld-down-scontrol-show-node.err")),
+    );
+    let e = with_cx(&r, |cx| crate::SLURM.inventory(cx)).unwrap_err();
+    assert!(e.transient);
+}

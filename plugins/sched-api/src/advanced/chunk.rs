@@ -7,16 +7,17 @@
 //! ([`AliveSet`]), so selecting and removing a chunk's `m` nodes costs O(m log N), never O(N).
 //!
 //! Randomness: one [`Rng`] stream per chunk key, `Rng::for_stream(seed, key_hash)`, where
-//! `key_hash` is the stable hash (see `rng.rs`) of: the text `loggia-chunks-v1`, the filtered
-//! names (count, then each), `k`, the selection method (0 contiguous, 1 random, 2 distributed,
-//! 3 rand_dist), the extra mode (0 backfill, 1 discard) and the include names (count, then
-//! each). Names rather than positions are hashed so that the same filtered list gives the same
-//! chunks under the same seed in any invocation. Draws are consumed chunk by chunk in order:
-//! `random` picks an `m`-subset by Floyd's algorithm (`for j in len−m..len: t = below(j+1);
-//! take j if t was taken, else t`); `rand_dist` draws `r_i = below(s)` for `i = 0..m`.
+//! `key_hash` is the stable hash (see `rng.rs`) of: the text `loggia-chunks-v2`, the filtered
+//! names (count, then each name's [`name_hash`]), `k`, the selection method (0 contiguous,
+//! 1 random, 2 distributed, 3 rand_dist), the extra mode (0 backfill, 1 discard) and the
+//! include names (count, then each name's hash). Names rather than positions are hashed so
+//! that the same filtered list gives the same chunks under the same seed in any invocation.
+//! Draws are consumed chunk by chunk in order: `random` picks an `m`-subset by Floyd's
+//! algorithm (`for j in len−m..len: t = below(j+1); take j if t was taken, else t`);
+//! `rand_dist` draws `r_i = below(s)` for `i = 0..m`.
 
 use super::fenwick::AliveSet;
-use super::inventory::{Inventory, NodeIds};
+use super::inventory::{name_hash, Inventory, NodeIds};
 use super::parallel::par_map;
 use super::rng::{Rng, StableHasher};
 use crate::schedule::{ChunkExtra, NodeCount, NodeSelection, ScheduleConfig};
@@ -149,11 +150,12 @@ impl ChunkCache {
     }
 }
 
-/// Stable hash of a node-name list (the chunk fingerprint of §3.7).
+/// Stable hash of a node-name list (the chunk fingerprint of §3.7): the names' [`name_hash`]es
+/// in order.
 pub fn names_fingerprint<'a>(names: impl IntoIterator<Item = &'a str>) -> u64 {
     let mut h = StableHasher::new();
     for n in names {
-        h.str(n);
+        h.u64(name_hash(n));
     }
     h.finish()
 }
@@ -166,10 +168,9 @@ fn describe(inv: &Inventory, ids: &[u32]) -> Chunk {
     let mut free_mem = 0u128;
     let mut min_cpus: Option<u32> = None;
     for &i in ids {
-        let n = inv.node(i);
-        h.str(&n.name);
-        free_mem += u128::from(n.mem_free.unwrap_or(0));
-        if let Some(c) = n.cpus {
+        h.u64(inv.name_hash(i));
+        free_mem += u128::from(inv.mem_free(i));
+        if let Some(c) = inv.cpus(i) {
             min_cpus = Some(min_cpus.map_or(c, |m| m.min(c)));
         }
     }
@@ -183,9 +184,9 @@ fn describe(inv: &Inventory, ids: &[u32]) -> Chunk {
 
 fn key_hash(inv: &Inventory, filtered: &[u32], key: &ChunkKey) -> u64 {
     let mut h = StableHasher::new();
-    h.str("loggia-chunks-v1").u64(filtered.len() as u64);
+    h.str("loggia-chunks-v2").u64(filtered.len() as u64);
     for &i in filtered {
-        h.str(inv.name(i));
+        h.u64(inv.name_hash(i));
     }
     let sel = match key.selection {
         NodeSelection::Contiguous => 0,
@@ -202,7 +203,7 @@ fn key_hash(inv: &Inventory, filtered: &[u32], key: &ChunkKey) -> u64 {
         .u64(extra)
         .u64(key.include.len() as u64);
     for &i in &key.include {
-        h.str(inv.name(i));
+        h.u64(inv.name_hash(i));
     }
     h.finish()
 }
@@ -292,10 +293,7 @@ pub(crate) fn make_chunks(
     let mut seen = vec![false; pool.len()];
     for _ in 0..full {
         let ranks = pick_ranks(key.selection, alive.len(), m, &mut rng, &mut seen);
-        let positions: Vec<usize> = ranks.iter().filter_map(|&r| alive.kth(r)).collect();
-        for &p in &positions {
-            alive.remove(p);
-        }
+        let positions = alive.take_sorted(&ranks);
         out.push(merge_sorted(inc, positions.iter().map(|&p| pool[p])));
         last = positions;
     }

@@ -21,6 +21,38 @@ pub trait NodeHooks: Sync {
     fn filter_custom(&self, _cfg: &ScheduleConfig, _node: &NodeInfo) -> Option<String> {
         None
     }
+
+    /// The hooks under one config, prepared once per filtering pass and then asked for every
+    /// node. Default: `classify` and `filter_custom` with the config, node by node.
+    fn prepare<'a>(&'a self, cfg: &'a ScheduleConfig) -> Box<dyn ConfigHooks + 'a> {
+        Box::new(PerNode { hooks: self, cfg })
+    }
+}
+
+/// [`NodeHooks`] under one config (see [`NodeHooks::prepare`] and
+/// [`AdvancedScheduler::node_filter`]).
+pub trait ConfigHooks: Sync {
+    /// `(up, available)` of `node`.
+    fn classify(&self, node: &NodeInfo) -> (bool, bool);
+
+    /// A plugin-specific reason to filter `node`, or `None`.
+    fn filter_custom(&self, node: &NodeInfo) -> Option<String>;
+}
+
+/// Unprepared hooks: each node asks the per-node methods with the config.
+struct PerNode<'a, H: ?Sized> {
+    hooks: &'a H,
+    cfg: &'a ScheduleConfig,
+}
+
+impl<H: NodeHooks + ?Sized> ConfigHooks for PerNode<'_, H> {
+    fn classify(&self, node: &NodeInfo) -> (bool, bool) {
+        self.hooks.classify(self.cfg, node)
+    }
+
+    fn filter_custom(&self, node: &NodeInfo) -> Option<String> {
+        self.hooks.filter_custom(self.cfg, node)
+    }
 }
 
 /// No plugin hooks: the NodeInfo's own `up`/`available`, no custom filter.
@@ -42,6 +74,10 @@ impl NodeHooks for PluginHooks<'_> {
 
     fn filter_custom(&self, cfg: &ScheduleConfig, node: &NodeInfo) -> Option<String> {
         self.plugin.filter_custom(cfg, self.extra, node)
+    }
+
+    fn prepare<'a>(&'a self, cfg: &'a ScheduleConfig) -> Box<dyn ConfigHooks + 'a> {
+        self.plugin.node_filter(cfg, self.extra)
     }
 }
 
@@ -105,7 +141,7 @@ pub struct Filtered {
 /// `exclude_nodes` become per-position masks, so each node costs O(1) beyond the hooks.
 pub(crate) struct Steps<'a> {
     cfg: &'a ScheduleConfig,
-    hooks: &'a dyn NodeHooks,
+    hooks: Box<dyn ConfigHooks + 'a>,
     /// `None` when `across_nodes` is empty (no restriction).
     across: Option<Vec<bool>>,
     exclude: Vec<bool>,
@@ -122,7 +158,7 @@ impl<'a> Steps<'a> {
         };
         Steps {
             cfg,
-            hooks,
+            hooks: hooks.prepare(cfg),
             across: (!cfg.across_nodes.is_empty()).then(|| mask(&cfg.across_nodes)),
             exclude: mask(&cfg.exclude_nodes),
         }
@@ -138,7 +174,7 @@ impl<'a> Steps<'a> {
     ) -> ((bool, bool), Vec<Reason>) {
         let cfg = self.cfg;
         let mut out = Vec::new();
-        let (up, available) = self.hooks.classify(cfg, node);
+        let (up, available) = self.hooks.classify(node);
         macro_rules! fail {
             ($r:expr) => {{
                 out.push($r);
@@ -169,7 +205,7 @@ impl<'a> Steps<'a> {
         if self.exclude[id] {
             fail!(Reason::Excluded);
         }
-        if let Some(r) = self.hooks.filter_custom(cfg, node) {
+        if let Some(r) = self.hooks.filter_custom(node) {
             fail!(Reason::Custom(r));
         }
         ((up, available), out)

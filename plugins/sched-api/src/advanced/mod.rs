@@ -41,10 +41,10 @@ pub use classify::{
 };
 pub use explain::{explain, ExplainRow};
 pub use filter::{
-    aggregate_reasons, filter_nodes, state_text, DefaultHooks, Filtered, NodeHooks, PluginHooks,
-    Reason,
+    aggregate_reasons, filter_nodes, state_text, ConfigHooks, DefaultHooks, Filtered, NodeHooks,
+    PluginHooks, Reason,
 };
-pub use inventory::{Inventory, NodeIds};
+pub use inventory::{name_hash, Inventory, NodeIds};
 pub use parallel::{par_chunks, par_map, parts_for, try_par_map};
 pub use picker::{check_selection, NodePicker, NodeSelect, PluginSelect};
 pub use plan::{

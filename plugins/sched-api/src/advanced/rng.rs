@@ -102,10 +102,11 @@ impl Rng {
         if n == 0 {
             return 0;
         }
-        let threshold = n.wrapping_neg() % n;
         loop {
             let x = self.next_u64();
-            if x >= threshold {
+            // The threshold (2^64 − n) mod n is below n, so any x ≥ n passes without the
+            // division that computes it.
+            if x >= n || x >= n.wrapping_neg() % n {
                 return x % n;
             }
         }

@@ -13,8 +13,8 @@ const MIN_PART: usize = 1_000;
 
 /// Transforms `raw` into an inventory. Errors name the first bad record (1-based) or the
 /// duplicate node name.
-pub fn transform_all(
-    plugin: &dyn AdvancedScheduler,
+pub fn transform_all<P: AdvancedScheduler + ?Sized>(
+    plugin: &P,
     raw: &[RawNode],
     extra: &RawExtra,
 ) -> Result<Inventory, String> {

@@ -1,4 +1,5 @@
-//! The `scontrol --oneliner show node|reservation|partition` line parser (SCHEDULING.md §2.7).
+//! The `scontrol --oneliner show node|reservation|partition` record parser (SCHEDULING.md
+//! §2.7).
 //!
 //! A key starts at the beginning of a line or after whitespace, matches `[A-Z][A-Za-z0-9_:/.]*`
 //! and is immediately followed by `=`. Its value runs to the whitespace before the next key, with
@@ -6,13 +7,12 @@
 //! `Reason=bad disk [root@…]`) and lowercase `k=v` inside a value never starts a key. The
 //! placeholders `(null)`, `N/A`, `n/a` and `n/s` mean "absent": such keys are left out.
 //!
-//! A 100 000-node inventory (~70 MB) is parsed on every invocation, so one scanner
-//! ([`scan_line`]) finds the keys by jumping from `=` to `=` and walking back over the key
-//! characters, and feeds two sinks: every key ([`oneliner_records`], for reservations and
-//! partitions) or only the keys a caller keeps ([`oneliner_records_keeping`], for nodes), so
-//! that nothing is allocated for the ~20 node keys nobody reads. Large texts are parsed in
-//! parallel, one part per core, split at line boundaries.
+//! Keys are found by [`scan_text`]; records keep every key ([`oneliner_records`], for
+//! reservations and partitions) or only the keys a caller keeps ([`oneliner_records_keeping`],
+//! for nodes), so that nothing is allocated for the ~30 node keys nobody reads. Large texts are
+//! parsed in parallel, one part per core, split at line boundaries.
 
+use super::scan::{scan_text, Event};
 use loggia_sched::advanced::par_map;
 use loggia_sched::scheduler::RawNode;
 
@@ -21,33 +21,71 @@ const ABSENT: [&str; 4] = ["(null)", "N/A", "n/a", "n/s"];
 
 /// The least bytes worth a thread: ~750 node lines of ~700 bytes, so on two cores a text is
 /// split from ~1 500 lines on; starting a thread costs about as much as parsing a few dozen.
-const PARALLEL_MIN_BYTES: usize = 1 << 19;
+pub(crate) const PARALLEL_MIN_BYTES: usize = 1 << 19;
 
 /// Every line with at least one key becomes one record; other lines (blank lines,
 /// `No reservations in the system`) are skipped. When a key repeats on a line the first
 /// value wins.
 pub fn oneliner_records(text: &str) -> Vec<RawNode> {
-    records(text, &|_| true)
+    records(text, &|_: &str| true)
 }
 
 /// [`oneliner_records`] keeping only the keys for which `keep` is true: the same records in
 /// the same order (a line whose keys are all dropped still gives an empty record), each equal
 /// to the full record restricted to the kept keys.
-pub fn oneliner_records_keeping(text: &str, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
+pub fn oneliner_records_keeping(text: &str, keep: &(impl Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
     records(text, keep)
 }
 
-/// One line → one record, or `None` when the line has no key.
+/// The record of one line, or `None` when the line has no key. A newline in `line` ends the
+/// value before it, and the keys of all its lines make one record.
 pub fn oneliner_record(line: &str) -> Option<RawNode> {
-    record(line, &|_| true)
+    let mut fields = Vec::new();
+    let mut any = false;
+    scan_text(line, |e| {
+        if let Event::Key(key, value) = e {
+            any = true;
+            push_field(&mut fields, &|_: &str| true, key, value);
+        }
+    });
+    any.then(|| RawNode::from_distinct(&fields))
 }
 
-fn records(text: &str, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
+/// `key = value` onto a line's fields when kept, not a placeholder and not yet present (the
+/// first value wins). Values lose trailing Unicode white space here (the scanner trims only
+/// ASCII), for the kept keys only.
+fn push_field<'a>(
+    fields: &mut Vec<(&'a str, &'a str)>,
+    keep: &impl Fn(&str) -> bool,
+    key: &'a str,
+    value: &'a str,
+) {
+    if !keep(key) {
+        return;
+    }
+    let value = value.trim_end();
+    if !is_absent(value) && !fields.iter().any(|(k, _)| *k == key) {
+        fields.push((key, value));
+    }
+}
+
+fn records(text: &str, keep: &(impl Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
     let parts = split_lines(text, PARALLEL_MIN_BYTES);
     let parsed = par_map(&parts, 1, |part| {
-        part.lines()
-            .filter_map(|line| record(line, keep))
-            .collect::<Vec<RawNode>>()
+        // The line's fields live here until the record is allocated at its exact size (one
+        // buffer for the text, one for the field ends).
+        let mut fields = Vec::new();
+        let mut out = Vec::new();
+        scan_text(part, |e| match e {
+            Event::Key(key, value) => push_field(&mut fields, keep, key, value),
+            Event::LineEnd(had_key) => {
+                if had_key {
+                    out.push(RawNode::from_distinct(&fields));
+                }
+                fields.clear();
+            }
+        });
+        out
     });
     let mut out = Vec::with_capacity(parsed.iter().map(Vec::len).sum());
     for part in parsed {
@@ -58,7 +96,7 @@ fn records(text: &str, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
 
 /// `text` cut into one part per core (when each gets at least `min_bytes`), each cut just
 /// after a `\n`, so that the parts' lines are exactly the text's lines.
-fn split_lines(text: &str, min_bytes: usize) -> Vec<&str> {
+pub(crate) fn split_lines(text: &str, min_bytes: usize) -> Vec<&str> {
     let n = loggia_sched::advanced::parts_for(text.len(), min_bytes);
     let mut parts = Vec::with_capacity(n);
     let mut rest = text;
@@ -75,74 +113,9 @@ fn split_lines(text: &str, min_bytes: usize) -> Vec<&str> {
     parts
 }
 
-fn record(line: &str, keep: &dyn Fn(&str) -> bool) -> Option<RawNode> {
-    let mut rec = RawNode::new();
-    let any = scan_line(line, |key, value| {
-        let value = value.trim_end();
-        if !ABSENT.contains(&value) && keep(key) {
-            // First value wins: a later repeat of the key is ignored.
-            rec.entry(key.to_string())
-                .or_insert_with(|| value.to_string());
-        }
-    });
-    any.then_some(rec)
-}
-
-/// Byte classes: bit 0 whitespace (as `u8::is_ascii_whitespace`), bit 1 a key character
-/// (`[A-Za-z0-9_:/.]`).
-const CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        if c.is_ascii_whitespace() {
-            t[b] = 1;
-        }
-        if c.is_ascii_alphanumeric() || matches!(c, b'_' | b':' | b'/' | b'.') {
-            t[b] = 2;
-        }
-        b += 1;
-    }
-    t
-};
-
-fn is_space(b: u8) -> bool {
-    CLASS[b as usize] & 1 != 0
-}
-
-fn is_key_char(b: u8) -> bool {
-    CLASS[b as usize] & 2 != 0
-}
-
-/// Calls `sink(key, raw value)` for each key of `line` in order (the value untrimmed, up to
-/// the next key); returns whether the line has a key. Every `=` is a candidate key end: the
-/// key characters before it must form a run starting at the line start or after whitespace,
-/// beginning with an upper-case letter. Runs are separated by `=` or other non-key bytes, so
-/// the walks back cover each byte at most once and a line costs O(length).
-fn scan_line<'a>(line: &'a str, mut sink: impl FnMut(&'a str, &'a str)) -> bool {
-    let bytes = line.as_bytes();
-    let mut current: Option<(usize, usize)> = None;
-    for eq in memchr::memchr_iter(b'=', bytes) {
-        let mut start = eq;
-        while start > 0 && is_key_char(bytes[start - 1]) {
-            start -= 1;
-        }
-        let starts_word = start == 0 || is_space(bytes[start - 1]);
-        if start == eq || !starts_word || !bytes[start].is_ascii_uppercase() {
-            continue;
-        }
-        if let Some((kstart, vstart)) = current {
-            sink(&line[kstart..vstart - 1], &line[vstart..start]);
-        }
-        current = Some((start, eq + 1));
-    }
-    match current {
-        Some((kstart, vstart)) => {
-            sink(&line[kstart..vstart - 1], &line[vstart..]);
-            true
-        }
-        None => false,
-    }
+/// One of [`ABSENT`]; every kept value is asked, so the length decides first.
+pub(crate) fn is_absent(value: &str) -> bool {
+    matches!(value.len(), 3 | 6) && ABSENT.contains(&value)
 }
 
 #[cfg(test)]
@@ -157,7 +130,7 @@ mod tests {
     const PARTS: &str = include_str!("../../testdata/slurm-22.05/show-partition.out");
 
     fn get<'a>(r: &'a RawNode, k: &str) -> Option<&'a str> {
-        r.get(k).map(String::as_str)
+        r.get(k)
     }
 
     #[test]

@@ -52,7 +52,7 @@ proptest! {
     ) {
         let line: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let rec = oneliner_record(&line.join(" ")).unwrap();
-        prop_assert_eq!(rec, pairs);
+        prop_assert_eq!(rec, pairs.iter().collect::<RawNode>());
     }
 
     #[test]
@@ -72,7 +72,32 @@ proptest! {
     }
 
     #[test]
-    fn scanner_matches_the_byte_by_byte_rules(line in "[A-Ca-b0=:/._ \t\r\u{c}(null)N/As]{0,40}") {
+    fn long_lines_across_scanner_blocks_parse_like_the_rules(
+        lines in proptest::collection::vec(
+            proptest::collection::vec(
+                prop_oneof![
+                    "[A-Z][A-Za-z0-9_:/.]{0,70}=",
+                    "[a-z0-9=,]{0,30}",
+                    "[ \t\u{c}]{1,3}",
+                    "[ -~é\u{b}]{0,20}",
+                ],
+                0..30,
+            ),
+            1..6,
+        ),
+    ) {
+        // Lines of up to ~1 000 bytes: keys and values straddle the scanner's 64-byte blocks.
+        let lines: Vec<String> = lines.iter().map(|l| l.concat()).collect();
+        for line in &lines {
+            prop_assert_eq!(oneliner_record(line), reference_record(line));
+        }
+        check_restricted(&lines.join("\n"))?;
+    }
+
+    #[test]
+    fn scanner_matches_the_byte_by_byte_rules(
+        line in "[A-Ca-b0=:/._ \t\r\u{c}\u{b}\u{1}\u{a0}é(null)N/As]{0,80}"
+    ) {
         prop_assert_eq!(oneliner_record(&line), reference_record(&line));
     }
 
@@ -91,12 +116,7 @@ fn check_restricted(text: &str) -> Result<(), TestCaseError> {
     let full = oneliner_records(text);
     let restricted: Vec<RawNode> = full
         .iter()
-        .map(|r| {
-            r.iter()
-                .filter(|(k, _)| keep(k))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect()
-        })
+        .map(|r| r.iter().filter(|(k, _)| keep(k)).collect())
         .collect();
     prop_assert_eq!(oneliner_records_keeping(text, &keep), restricted);
     let want: Vec<RawNode> = text.lines().filter_map(reference_record).collect();
@@ -135,8 +155,7 @@ fn reference_record(line: &str) -> Option<RawNode> {
         let end = keys.get(n + 1).map_or(b.len(), |k| k.0);
         let value = line[eq + 1..end].trim_end();
         if !["(null)", "N/A", "n/a", "n/s"].contains(&value) {
-            rec.entry(line[start..eq].to_string())
-                .or_insert_with(|| value.to_string());
+            rec.push_first(&line[start..eq], value);
         }
     }
     Some(rec)
