@@ -172,33 +172,29 @@ pub const NODE_KEYS: [&str; 11] = [
     "Reason",
 ];
 
-/// Whether [`transform`] reads `key` (one of [`NODE_KEYS`]). Asked for each of the ~35 keys
-/// of every node line, so it dispatches on the length before comparing any bytes.
+/// Whether [`transform`] reads `key` (one of [`NODE_KEYS`]).
 pub fn is_node_key(key: &str) -> bool {
-    match key.len() {
-        4 => key == "Gres" || key == "Arch",
-        5 => key == "State",
-        6 => key == "CPUTot" || key == "Reason",
-        8 => key == "NodeName" || key == "AllocMem" || key == "Features",
-        10 => key == "RealMemory" || key == "Partitions",
-        14 => key == "ActiveFeatures",
-        _ => false,
+    NodeFields::default().slot(key).is_some()
+}
+
+/// The reservation and partition records of `show reservation` and `show partition` outputs,
+/// every key kept, since the filter hooks and the harness's checks read them.
+pub(crate) fn inventory_extra(reservations: &str, partitions: &str) -> RawExtra {
+    RawExtra {
+        reservations: oneliner_records(reservations),
+        partitions: oneliner_records(partitions),
+        ..RawExtra::default()
     }
 }
 
 /// The records of `scontrol --oneliner show node`, `show reservation` and `show partition`
-/// outputs. Node records hold only [`NODE_KEYS`]; reservations and partitions keep every key,
-/// since the filter hooks and the harness's checks read them.
+/// outputs. Node records hold only [`NODE_KEYS`].
 pub fn inventory_records(
     nodes: &str,
     reservations: &str,
     partitions: &str,
 ) -> (Vec<RawNode>, RawExtra) {
-    let extra = RawExtra {
-        reservations: oneliner_records(reservations),
-        partitions: oneliner_records(partitions),
-        ..RawExtra::default()
-    };
+    let extra = inventory_extra(reservations, partitions);
     (oneliner_records_keeping(nodes, &is_node_key), extra)
 }
 

@@ -1,16 +1,14 @@
 //! The Slurm inventory straight from `scontrol --oneliner show node|reservation|partition` text
-//! to NodeInfo (SCHEDULING.md §3.1): the plugin's `nodes`, one step instead of `raw_nodes` then
-//! `transform` per record, with the same result.
+//! to NodeInfo (SCHEDULING.md §3.1): the plugin's `AdvancedScheduler::inventory`, one step
+//! instead of `raw_nodes` then `transform` per record, with the same result.
 //!
 //! A 100 000-node inventory is ~70 MB of text read on every invocation. Here each node line is
 //! scanned once into borrowed [`NodeFields`] and turned into its NodeInfo at once, so no raw
 //! record is allocated, copied or freed; the reservation index is built once; and the text is
 //! split into one part per core at line boundaries.
 
-use crate::inventory::{node_info, reservation_map, NodeFields};
-use crate::parse::{
-    is_absent, oneliner_records, scan_text, split_lines, Event, PARALLEL_MIN_BYTES,
-};
+use crate::inventory::{inventory_extra, node_info, reservation_map, NodeFields};
+use crate::parse::{is_absent, scan_text, split_lines, Event, PARALLEL_MIN_BYTES};
 use loggia_sched::advanced::par_map;
 use loggia_sched::scheduler::RawExtra;
 use loggia_sched::{NodeInfo, SchedError};
@@ -31,11 +29,7 @@ pub fn nodes_from_text(
     reservations: &str,
     partitions: &str,
 ) -> Result<(Vec<NodeInfo>, RawExtra), SchedError> {
-    let extra = RawExtra {
-        reservations: oneliner_records(reservations),
-        partitions: oneliner_records(partitions),
-        ..RawExtra::default()
-    };
+    let extra = inventory_extra(reservations, partitions);
     let held = reservation_map(&extra.reservations);
     let reservations_of = |name: &str| held.get(name).cloned().unwrap_or_default();
     let parts = split_lines(nodes, PARALLEL_MIN_BYTES);

@@ -57,8 +57,9 @@ fn probe_decides() {
     );
 }
 
-#[test]
-fn inventory_commands() {
+/// A runner answering the three inventory commands once each, with the reservations of
+/// fixture `reservations`.
+fn inventory_script(reservations: &str) -> ScriptedRunner {
     let r = ScriptedRunner::new();
     r.once(
         &["scontrol", "--oneliner", "show", "node"],
@@ -66,12 +67,18 @@ fn inventory_commands() {
     )
     .once(
         &["scontrol", "--oneliner", "show", "reservation"],
-        Reply::ok(fixture("show-reservation-none.out")),
+        Reply::ok(fixture(reservations)),
     )
     .once(
         &["scontrol", "--oneliner", "show", "partition"],
         Reply::ok(fixture("show-partition.out")),
     );
+    r
+}
+
+#[test]
+fn inventory_commands() {
+    let r = inventory_script("show-reservation-none.out");
     let (nodes, extra) = with_cx(&r, raw_nodes).unwrap();
     assert_eq!(nodes.len(), 8);
     assert!(extra.reservations.is_empty());
@@ -90,26 +97,10 @@ fn inventory_commands() {
 #[test]
 fn the_plugin_inventory_runs_the_same_commands_and_equals_the_two_step_path() {
     use loggia_sched::AdvancedScheduler;
-    let script = || {
-        let r = ScriptedRunner::new();
-        r.once(
-            &["scontrol", "--oneliner", "show", "node"],
-            Reply::ok(fixture("show-node-reservation.out")),
-        )
-        .once(
-            &["scontrol", "--oneliner", "show", "reservation"],
-            Reply::ok(fixture("show-reservation-maint.out")),
-        )
-        .once(
-            &["scontrol", "--oneliner", "show", "partition"],
-            Reply::ok(fixture("show-partition.out")),
-        );
-        r
-    };
-    let r = script();
+    let r = inventory_script("show-reservation-maint.out");
     let (inv, extra) = with_cx(&r, |cx| crate::SLURM.inventory(cx)).unwrap();
     assert_eq!(r.argvs().len(), 3);
-    let r = script();
+    let r = inventory_script("show-reservation-maint.out");
     let (raw, raw_extra) = with_cx(&r, raw_nodes).unwrap();
     let want = loggia_sched::advanced::transform_all(&crate::SLURM, &raw, &raw_extra).unwrap();
     assert_eq!(inv.nodes(), want.nodes());

@@ -3,8 +3,10 @@
 //! [`ChunkCache`] that makes every test with the same chunk key see identical chunks and numbers
 //! the distinct filtered lists (`sched.node_list_id`).
 //!
-//! Cost: O(N log N) per chunk key. The remaining list is an order-statistics set
-//! ([`AliveSet`]), so selecting and removing a chunk's `m` nodes costs O(m log N), never O(N).
+//! Cost: O(N log N) per chunk key. `contiguous` and `random` chunks are consecutive blocks of
+//! the filtered list, in order or shuffled: O(N). For `distributed` and `rand_dist` the
+//! remaining list is an order-statistics set ([`AliveSet`]), so selecting and removing a
+//! chunk's `m` nodes costs O(m log N), never O(N).
 //!
 //! Randomness: one [`Rng`] stream per chunk key, `Rng::for_stream(seed, key_hash)`, where
 //! `key_hash` is the stable hash (see `rng.rs`) of: the text `loggia-chunks-v2`, the filtered
@@ -12,9 +14,10 @@
 //! 1 random, 2 distributed, 3 rand_dist), the extra mode (0 backfill, 1 discard) and the
 //! include names (count, then each name's hash). Names rather than positions are hashed so
 //! that the same filtered list gives the same chunks under the same seed in any invocation.
-//! Draws are consumed chunk by chunk in order: `random` picks an `m`-subset by Floyd's
-//! algorithm (`for j in len−m..len: t = below(j+1); take j if t was taken, else t`);
-//! `rand_dist` draws `r_i = below(s)` for `i = 0..m`.
+//! Draws: `random` shuffles the filtered list forward (`for i in 0..full·m: swap L[i] with
+//! L[i + below(len − i)]`) and chunk `c` is block `c` of `m`, so each chunk is a uniformly
+//! random `m`-subset of the nodes the earlier chunks left; `rand_dist` draws `r_i = below(s)`
+//! for `i = 0..m`, chunk by chunk.
 
 use super::fenwick::AliveSet;
 use super::inventory::{name_hash, Inventory, NodeIds};
@@ -208,42 +211,34 @@ fn key_hash(inv: &Inventory, filtered: &[u32], key: &ChunkKey) -> u64 {
     h.finish()
 }
 
-/// Ranks (0-based, ascending, distinct) of the `m` nodes picked from a remaining list of
-/// length `len ≥ m`. `seen` is all-false scratch space of at least `len` flags, left all-false.
-fn pick_ranks(
-    sel: NodeSelection,
-    len: usize,
-    m: usize,
-    rng: &mut Option<Rng>,
-    seen: &mut [bool],
-) -> Vec<usize> {
+/// Ranks (0-based, ascending, distinct) of the `m` nodes `distributed` or `rand_dist` picks
+/// from a remaining list of length `len ≥ m`.
+fn stride_ranks(len: usize, m: usize, rng: &mut Option<Rng>) -> Vec<usize> {
     let s = len / m.max(1);
-    let mut ranks: Vec<usize> = match (sel, rng.as_mut()) {
-        (NodeSelection::Distributed, _) => (0..m).map(|i| i * s).collect(),
-        (NodeSelection::RandDist, Some(r)) => {
-            (0..m).map(|i| i * s + r.below(s as u64) as usize).collect()
-        }
-        (NodeSelection::Random, Some(r)) => {
-            // Floyd's algorithm; the flags make "was t taken?" O(1) without hashing.
-            let mut taken = Vec::with_capacity(m);
-            for j in (len - m)..len {
-                let t = r.below(j as u64 + 1) as usize;
-                let pick = if seen[t] { j } else { t };
-                seen[pick] = true;
-                taken.push(pick);
-            }
-            for &t in &taken {
-                seen[t] = false;
-            }
-            taken
-        }
-        _ => (0..m).collect(),
-    };
-    // Only Floyd's picks come out of order; the stride methods are ascending already.
-    if sel == NodeSelection::Random {
-        ranks.sort_unstable();
+    match rng.as_mut() {
+        Some(r) => (0..m).map(|i| i * s + r.below(s as u64) as usize).collect(),
+        None => (0..m).map(|i| i * s).collect(),
     }
-    ranks
+}
+
+/// Consecutive blocks of `m` of `order` as chunks (each with the include nodes, natural order),
+/// plus the backfill chunk: the leftovers padded with the first nodes of the last full block.
+fn blocks(inc: &[u32], mut order: Vec<u32>, m: usize, extra: ChunkExtra) -> Vec<Vec<u32>> {
+    let full = order.len() / m;
+    for block in order[..full * m].chunks_exact_mut(m) {
+        block.sort_unstable();
+    }
+    let mut out: Vec<Vec<u32>> = order
+        .chunks_exact(m)
+        .map(|c| merge_sorted(inc, c.iter().copied()))
+        .collect();
+    let rest = order.len() % m;
+    if rest > 0 && full > 0 && extra == ChunkExtra::Backfill {
+        let last = &order[(full - 1) * m..full * m];
+        let tail = order[full * m..].iter().chain(&last[..m - rest]);
+        out.push(merged(inc, tail.copied()));
+    }
+    out
 }
 
 /// The chunk lists of §3.6 for `filtered` (inventory positions, natural order).
@@ -273,26 +268,27 @@ pub(crate) fn make_chunks(
         NodeSelection::Random | NodeSelection::RandDist
     )
     .then(|| Rng::for_stream(seed, key_hash(inv, filtered, key)));
-    if key.selection == NodeSelection::Contiguous {
-        // Taking `L[0..m)` each time leaves a suffix, so the chunks are consecutive slices.
-        let mut out: Vec<Vec<u32>> = pool
-            .chunks_exact(m)
-            .map(|c| merge_sorted(inc, c.iter().copied()))
-            .collect();
-        let rest = pool.len() % m;
-        if rest > 0 && full > 0 && key.extra == ChunkExtra::Backfill {
-            let last = &pool[(full - 1) * m..full * m];
-            let tail = pool[full * m..].iter().chain(&last[..m - rest]);
-            out.push(merged(inc, tail.copied()));
+    if matches!(
+        key.selection,
+        NodeSelection::Contiguous | NodeSelection::Random
+    ) {
+        // Taking `L[0..m)` each time leaves a suffix, so contiguous chunks are consecutive
+        // blocks of L. A uniformly random m-subset of what remains, chunk after chunk, is a
+        // consecutive block of a uniformly shuffled L: one O(N) shuffle instead of N lookups.
+        let mut order = pool;
+        if let Some(r) = rng.as_mut() {
+            for i in 0..full * m {
+                let j = i + r.below((order.len() - i) as u64) as usize;
+                order.swap(i, j);
+            }
         }
-        return out;
+        return blocks(inc, order, m, key.extra);
     }
     let mut alive = AliveSet::full(pool.len());
     let mut out = Vec::with_capacity(full + 1);
     let mut last: Vec<usize> = Vec::new();
-    let mut seen = vec![false; pool.len()];
     for _ in 0..full {
-        let ranks = pick_ranks(key.selection, alive.len(), m, &mut rng, &mut seen);
+        let ranks = stride_ranks(alive.len(), m, &mut rng);
         let positions = alive.take_sorted(&ranks);
         out.push(merge_sorted(inc, positions.iter().map(|&p| pool[p])));
         last = positions;

@@ -3,8 +3,8 @@
 //!
 //! A 100 000-node inventory is ~70 MB of text, read on every invocation, so the text is scanned
 //! in 64-byte blocks without looking at bytes one by one. Each block becomes five bit masks
-//! (whitespace, `=`, key characters, upper-case letters, newlines; SSE2 on x86_64, a table
-//! elsewhere), and keys fall out of bit arithmetic: a key starts at an upper-case letter after
+//! (whitespace, `=`, key characters, upper-case letters, newlines; with AVX2 where the CPU has
+//! it, from a table otherwise), and keys fall out of bit arithmetic: a key starts at an upper-case letter after
 //! whitespace (`S`), and adding `S` to the key-character mask `K` carries through each key's
 //! run of key characters to the byte just after it, so `(K + S) & !K & '='` marks the `=` of
 //! every key at once. Only keys and newlines are then visited. The carry of that addition runs
@@ -45,9 +45,8 @@ struct Masks {
     newline: u64,
 }
 
-/// The masks of `block`, one byte at a time: the definition, used where SSE2 is not available
+/// The masks of `block`, one byte at a time: the definition, used where AVX2 is not available
 /// and as the reference the vector version is tested against.
-#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
 fn masks_scalar(block: &[u8; 64]) -> Masks {
     let mut m = Masks::default();
     for (j, &b) in block.iter().enumerate() {
@@ -61,48 +60,7 @@ fn masks_scalar(block: &[u8; 64]) -> Masks {
     m
 }
 
-#[cfg(target_arch = "x86_64")]
-#[inline(always)]
-fn masks_sse2(block: &[u8; 64]) -> Masks {
-    use std::arch::x86_64::{
-        __m128i, _mm_andnot_si128, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8,
-        _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128, _mm_sub_epi8, _mm_subs_epu8,
-    };
-    let mut m = Masks::default();
-    for (q, chunk) in block.chunks_exact(16).enumerate() {
-        // SAFETY: SSE2 is part of the x86_64 baseline, so these instructions exist on every
-        // x86_64 CPU; the load reads the 16 bytes of `chunk` and needs no alignment.
-        unsafe {
-            let x = _mm_loadu_si128(chunk.as_ptr().cast());
-            let eq = |c: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(c as i8));
-            // lo ≤ v ≤ hi: v − lo (wrapping) saturates to 0 when reduced by hi − lo.
-            let range = |v: __m128i, lo: u8, hi: u8| {
-                let d = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
-                let over = _mm_subs_epu8(d, _mm_set1_epi8((hi - lo) as i8));
-                _mm_cmpeq_epi8(over, _mm_setzero_si128())
-            };
-            // \t \n \x0c \r (9..=13 without \x0b) and space.
-            let space = _mm_or_si128(eq(b' '), _mm_andnot_si128(eq(0x0b), range(x, 0x09, 0x0d)));
-            let upper = range(x, b'A', b'Z');
-            // Setting bit 5 folds A-Z onto a-z and maps nothing else into a-z; `.` `/` 0-9 `:`
-            // are one run of codes.
-            let folded = _mm_or_si128(x, _mm_set1_epi8(0x20));
-            let key = _mm_or_si128(
-                range(folded, b'a', b'z'),
-                _mm_or_si128(range(x, b'.', b':'), eq(b'_')),
-            );
-            let bits = |v: __m128i| u64::from(_mm_movemask_epi8(v) as u16) << (q * 16);
-            m.space |= bits(space);
-            m.equals |= bits(eq(b'='));
-            m.key |= bits(key);
-            m.upper |= bits(upper);
-            m.newline |= bits(eq(b'\n'));
-        }
-    }
-    m
-}
-
-/// [`masks_sse2`] 32 bytes at a time.
+/// The masks of `block` with AVX2, 32 bytes per instruction.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
@@ -116,16 +74,20 @@ fn masks_avx2(block: &[u8; 64]) -> Masks {
         // SAFETY: the load reads the 32 bytes of `chunk` and needs no alignment.
         let x = unsafe { _mm256_loadu_si256(chunk.as_ptr().cast()) };
         let eq = |c: u8| _mm256_cmpeq_epi8(x, _mm256_set1_epi8(c as i8));
+        // lo ≤ v ≤ hi: v − lo (wrapping) saturates to 0 when reduced by hi − lo.
         let range = |v: __m256i, lo: u8, hi: u8| {
             let d = _mm256_sub_epi8(v, _mm256_set1_epi8(lo as i8));
             let over = _mm256_subs_epu8(d, _mm256_set1_epi8((hi - lo) as i8));
             _mm256_cmpeq_epi8(over, _mm256_setzero_si256())
         };
+        // \t \n \x0c \r (9..=13 without \x0b) and space.
         let space = _mm256_or_si256(
             eq(b' '),
             _mm256_andnot_si256(eq(0x0b), range(x, 0x09, 0x0d)),
         );
         let upper = range(x, b'A', b'Z');
+        // Setting bit 5 folds A-Z onto a-z and maps nothing else into a-z; `.` `/` 0-9 `:` are
+        // one run of codes.
         let folded = _mm256_or_si256(x, _mm256_set1_epi8(0x20));
         let key = _mm256_or_si256(
             range(folded, b'a', b'z'),
@@ -158,14 +120,10 @@ pub(crate) enum Event<'a> {
 /// `=`.
 pub(crate) fn scan_text<'a>(text: &'a str, sink: impl FnMut(Event<'a>)) {
     #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2.
-            return unsafe { scan_avx2(text, sink) };
-        }
-        scan_with(text, sink, masks_sse2)
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2.
+        return unsafe { scan_avx2(text, sink) };
     }
-    #[cfg(not(target_arch = "x86_64"))]
     scan_with(text, sink, masks_scalar)
 }
 
@@ -310,12 +268,9 @@ mod tests {
         fn vector_masks_equal_the_byte_by_byte_masks(bytes in proptest::collection::vec(any::<u8>(), 64)) {
             let block: [u8; 64] = bytes.try_into().unwrap();
             #[cfg(target_arch = "x86_64")]
-            {
-                prop_assert_eq!(masks_sse2(&block), masks_scalar(&block));
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU has AVX2.
-                    prop_assert_eq!(unsafe { masks_avx2(&block) }, masks_scalar(&block));
-                }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2.
+                prop_assert_eq!(unsafe { masks_avx2(&block) }, masks_scalar(&block));
             }
         }
     }
