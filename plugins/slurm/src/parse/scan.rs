@@ -4,11 +4,12 @@
 //! A 100 000-node inventory is ~70 MB of text, read on every invocation, so the text is scanned
 //! in 64-byte blocks without looking at bytes one by one. Each block becomes five bit masks
 //! (whitespace, `=`, key characters, upper-case letters, newlines; with AVX2 where the CPU has
-//! it, from a table otherwise), and keys fall out of bit arithmetic: a key starts at an upper-case letter after
-//! whitespace (`S`), and adding `S` to the key-character mask `K` carries through each key's
-//! run of key characters to the byte just after it, so `(K + S) & !K & '='` marks the `=` of
-//! every key at once. Only keys and newlines are then visited. The carry of that addition runs
-//! on from block to block, so keys may straddle blocks and lines may be of any length.
+//! it, from a table otherwise), and keys fall out of bit arithmetic: a key starts at an
+//! upper-case letter after whitespace (`S`), and adding `S` to the key-character mask `K`
+//! carries through each key's run of key characters to the byte just after it, so
+//! `(K + S) & !K & '='` marks the `=` of every key at once. Only keys and newlines are then
+//! visited. The carry of that addition runs on from block to block, so keys may straddle
+//! blocks and lines may be of any length.
 
 /// Byte classes: bit 0 ASCII whitespace (as `u8::is_ascii_whitespace`), bit 1 a key character
 /// (`[A-Za-z0-9_:/.]`), bit 2 an upper-case letter.
