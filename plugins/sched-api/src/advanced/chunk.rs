@@ -211,8 +211,8 @@ fn key_hash(inv: &Inventory, filtered: &[u32], key: &ChunkKey) -> u64 {
     h.finish()
 }
 
-/// Ranks (0-based, ascending, distinct) of the `m` nodes `distributed` or `rand_dist` picks
-/// from a remaining list of length `len ≥ m`.
+/// Ranks (0-based, ascending, distinct) of the `m` nodes `distributed` (no `rng`) or
+/// `rand_dist` (with its `rng`) picks from a remaining list of length `len ≥ m`.
 fn stride_ranks(len: usize, m: usize, rng: &mut Option<Rng>) -> Vec<usize> {
     let s = len / m.max(1);
     match rng.as_mut() {
