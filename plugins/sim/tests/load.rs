@@ -120,7 +120,10 @@ fn json_map_with_partitions_and_opt_in_slurm_semantics() {
     let (raw, extra) = parse_inventory(text, Path::new(FILE)).unwrap();
     assert_eq!(extra.partitions.len(), 1);
     let p = &extra.partitions[0];
-    assert_eq!((&p["Default"], &p["MaxNodes"]), ("YES", "4"));
+    assert_eq!(
+        (p.get("Default"), p.get("MaxNodes")),
+        (Some("YES"), Some("4"))
+    );
     let nodes = build_inventory(&SIM, &raw, &extra)
         .unwrap()
         .nodes()

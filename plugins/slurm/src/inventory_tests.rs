@@ -79,8 +79,8 @@ fn drained_down_mixed() {
     );
     // mem_free = RealMemory − AllocMem on the busy nodes.
     let raw = oneliner_records(&fixture("show-node-mixed-allocated.out"));
-    let alloc: u64 = raw[0]["AllocMem"].parse().unwrap();
-    let real: u64 = raw[0]["RealMemory"].parse().unwrap();
+    let alloc: u64 = raw[0].get("AllocMem").unwrap().parse().unwrap();
+    let real: u64 = raw[0].get("RealMemory").unwrap().parse().unwrap();
     assert_eq!(ns[0].mem_free, Some((real - alloc) * 1024 * 1024));
 }
 

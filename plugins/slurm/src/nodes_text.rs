@@ -8,13 +8,13 @@
 //! split into one part per core at line boundaries.
 
 use crate::inventory::{inventory_extra, node_info, reservation_map, NodeFields};
-use crate::parse::{is_absent, scan_text, split_lines, Event, PARALLEL_MIN_BYTES};
+use crate::parse::{present, scan_text, split_lines, Event, PARALLEL_MIN_BYTES};
 use loggia_sched::advanced::par_map;
 use loggia_sched::scheduler::RawExtra;
 use loggia_sched::{NodeInfo, SchedError};
 
-/// Fewer bytes than any `scontrol show node` line of Slurm 20–24 (~500 bytes with every
-/// optional field absent); shorter lines only cost the vector a regrowth.
+/// Well under a `scontrol show node` line (656–740 bytes in the recorded Slurm 22.05 outputs);
+/// shorter lines only cost the vector a regrowth.
 const LINE_BYTES_AT_LEAST: usize = 400;
 
 /// One part's nodes, or the part's record number (0-based) of its first bad record and why.
@@ -43,12 +43,7 @@ pub fn nodes_from_text(
         scan_text(part, |e| match e {
             Event::Key(key, value) => {
                 if let Some(slot) = fields.slot(key) {
-                    // The scanner trims ASCII white space; other Unicode white space goes
-                    // here, for the kept keys only.
-                    let value = value.trim_end();
-                    if !is_absent(value) {
-                        *slot = Some(value);
-                    }
+                    *slot = present(value);
                 }
             }
             Event::LineEnd(had_key) => {

@@ -63,6 +63,17 @@ fn merge_error(mut e: ConfigError) -> ConfigError {
     e
 }
 
+/// A merge error at sub-key `k` of the variable at `path`, expecting one of the sub-keys of
+/// `defs`.
+fn subkey_error(k: &Key, path: &str, message: String, defs: &[(Key, Node)]) -> ConfigError {
+    let known: Vec<&str> = defs.iter().map(|(d, _)| d.name.as_str()).collect();
+    merge_error(
+        ConfigError::at(&k.span, message)
+            .with_path(format!("{path}.{}", k.name))
+            .with_expected(format!("one of: {}", known.join(", "))),
+    )
+}
+
 /// Applies one layer: plain keys first, then `?` defaults, then `+` appends, so the order of
 /// keys inside one file does not matter.
 fn apply_layer(
@@ -152,17 +163,14 @@ fn set_real(var: &mut Var, key: &Key, value: &Node, path: &str) -> Result<(), Co
                 .iter()
                 .find(|(k, _)| !defs.iter().any(|(d, _)| d.name == k.name))
             {
-                let known: Vec<&str> = defs.iter().map(|(d, _)| d.name.as_str()).collect();
-                return Err(merge_error(
-                    ConfigError::at(
-                        &k.span,
-                        format!(
-                            "sub-key '{}' is not one of the sub-keys given defaults earlier",
-                            k.name
-                        ),
-                    )
-                    .with_path(format!("{path}.{}", k.name))
-                    .with_expected(format!("one of: {}", known.join(", "))),
+                return Err(subkey_error(
+                    k,
+                    path,
+                    format!(
+                        "sub-key '{}' is not one of the sub-keys given defaults earlier",
+                        k.name
+                    ),
+                    defs,
                 ));
             }
         }
@@ -206,17 +214,14 @@ fn set_default(var: &mut Var, key: &Key, value: &Node, path: &str) -> Result<(),
                 match out.iter_mut().find(|(o, _)| o.name == k.name) {
                     Some(slot) => *slot = (k.clone(), v.clone()),
                     None => {
-                        let known: Vec<&str> = old.iter().map(|(o, _)| o.name.as_str()).collect();
-                        return Err(merge_error(
-                            ConfigError::at(
-                                &k.span,
-                                format!(
-                                    "new default sub-key '{}' after sub-key defaults were already given",
-                                    k.name
-                                ),
-                            )
-                            .with_path(format!("{path}.{}", k.name))
-                            .with_expected(format!("one of: {}", known.join(", "))),
+                        return Err(subkey_error(
+                            k,
+                            path,
+                            format!(
+                                "new default sub-key '{}' after sub-key defaults were already given",
+                                k.name
+                            ),
+                            old,
                         ));
                     }
                 }

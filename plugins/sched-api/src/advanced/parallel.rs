@@ -5,9 +5,8 @@
 //! sequential loop would report it. Small inputs stay on the calling thread, where handing
 //! work over would cost more than it saves.
 //!
-//! The pool's threads live as long as the process, so the memory they allocate (the nodes of
-//! an inventory) is freed into allocator heaps that stay in use: with a thread per call, each
-//! inventory built after one was freed cost about twice as much in the benchmark.
+//! The pool's threads live as long as the process: no thread is started per call, and the
+//! allocator heaps that hold an inventory's nodes stay with live threads.
 
 use rayon::prelude::*;
 use std::num::NonZeroUsize;

@@ -8,8 +8,8 @@ mod scan;
 mod squeue;
 mod time;
 
-pub(crate) use oneliner::{is_absent, split_lines, PARALLEL_MIN_BYTES};
 pub use oneliner::{oneliner_record, oneliner_records, oneliner_records_keeping};
+pub(crate) use oneliner::{present, split_lines, PARALLEL_MIN_BYTES};
 pub use sacct::{accounting_disabled, parse_mem_bytes, parse_sacct, ExitCode, SacctJob};
 pub use sbatch::parse_parsable;
 pub(crate) use scan::{scan_text, Event};

@@ -52,19 +52,17 @@ pub fn oneliner_record(line: &str) -> Option<RawNode> {
 }
 
 /// `key = value` onto a line's fields when kept, not a placeholder and not yet present (the
-/// first value wins). Values lose trailing Unicode white space here (the scanner trims only
-/// ASCII), for the kept keys only.
+/// first value wins).
 fn push_field<'a>(
     fields: &mut Vec<(&'a str, &'a str)>,
     keep: &impl Fn(&str) -> bool,
     key: &'a str,
     value: &'a str,
 ) {
-    if !keep(key) {
+    if !keep(key) || fields.iter().any(|(k, _)| *k == key) {
         return;
     }
-    let value = value.trim_end();
-    if !is_absent(value) && !fields.iter().any(|(k, _)| *k == key) {
+    if let Some(value) = present(value) {
         fields.push((key, value));
     }
 }
@@ -113,9 +111,13 @@ pub(crate) fn split_lines(text: &str, min_bytes: usize) -> Vec<&str> {
     parts
 }
 
-/// One of [`ABSENT`]; every kept value is asked, so the length decides first.
-pub(crate) fn is_absent(value: &str) -> bool {
-    matches!(value.len(), 3 | 6) && ABSENT.contains(&value)
+/// A kept key's value as a record holds it: trailing Unicode white space trimmed (the
+/// scanner trims only ASCII, and only kept values need more), `None` for a placeholder
+/// ([`ABSENT`]; the length decides first).
+pub(crate) fn present(value: &str) -> Option<&str> {
+    let value = value.trim_end();
+    let absent = matches!(value.len(), 3 | 6) && ABSENT.contains(&value);
+    (!absent).then_some(value)
 }
 
 #[cfg(test)]
