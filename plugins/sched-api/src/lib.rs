@@ -30,7 +30,7 @@ pub mod text;
 pub use error::SchedError;
 pub use job::{ExitInfo, JobInfo, JobState, JobStatus, StatusSource, Usage};
 pub use kickoff::{KickoffRequest, LaunchInput, NodeSpec};
-pub use node::NodeInfo;
+pub use node::{NodeInfo, Text};
 pub use registry::{registry, Registry, SchedulerRegistration, Tier};
 pub use runner::{Cmd, CmdError, CmdOutput, CommandRunner, SystemRunner};
 pub use schedule::ScheduleConfig;

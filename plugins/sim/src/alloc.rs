@@ -146,7 +146,7 @@ mod tests {
         let nodes = (1..=8)
             .map(|i| {
                 let mut n = NodeInfo::named(format!("n{i}"));
-                n.partitions = Some(vec![if i == 8 { "debug" } else { "batch" }.to_string()]);
+                n.partitions = Some(vec![if i == 8 { "debug" } else { "batch" }.into()]);
                 match i {
                     2 => (n.up, n.available) = (false, false),
                     3 | 6 => n.available = false,

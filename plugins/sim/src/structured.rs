@@ -6,7 +6,7 @@
 
 use crate::load::{dup_error, Format, Loaded};
 use loggia_sched::scheduler::RawNode;
-use loggia_sched::{NodeInfo, SchedError};
+use loggia_sched::{NodeInfo, SchedError, Text};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::Path;
@@ -54,7 +54,7 @@ pub(crate) fn parse(text: &str, json: bool, path: &Path) -> Result<Loaded, Sched
     };
 
     let mut out = Loaded::new(Format::NodeInfo, path);
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<Text, usize> = HashMap::new();
     for (i, value) in nodes.into_iter().enumerate() {
         let at = format!("node {}{}", i + 1, name_hint(&value, "name"));
         let node: NodeInfo =

@@ -71,19 +71,19 @@ fn cluster300_layout() {
     assert_eq!(count(&|n| n.up), 283);
     assert_eq!(count(&|n| n.available), 190);
     assert_eq!(count(&|n| n.gpus == Some(4)), 30);
-    assert_eq!(count(&|n| n.features.contains(&"bigmem".to_string())), 12);
+    assert_eq!(count(&|n| n.features.contains(&"bigmem".into())), 12);
 
     let cn50 = inv.get("cn050").unwrap();
     assert_eq!(cn50.features, ["bigmem", "gpu"]);
     assert_eq!(cn50.mem, Some(1_024_000 * 1024 * 1024));
     assert_eq!(
         cn50.partitions.as_deref(),
-        Some(&["batch".to_string(), "gpu".to_string()][..])
+        Some(&["batch".into(), "gpu".into()][..])
     );
     let cn1 = inv.get("cn001").unwrap();
     assert_eq!(
         cn1.partitions.as_deref(),
-        Some(&["debug".to_string(), "batch".to_string()][..])
+        Some(&["debug".into(), "batch".into()][..])
     );
     assert_eq!(cn1.cpus, Some(64));
     assert_eq!(cn1.mem_free, Some(256_000 * 1024 * 1024));
@@ -97,7 +97,7 @@ fn cluster300_layout() {
     );
     assert_eq!(
         inv.get("cn296").unwrap().reservations.as_deref(),
-        Some(&["maint".to_string()][..])
+        Some(&["maint".into()][..])
     );
     assert_eq!(extra.partitions.len(), 3);
     assert_eq!(extra.reservations.len(), 1);

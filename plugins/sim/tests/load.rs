@@ -51,7 +51,7 @@ fn slurm_text_gets_slurm_semantics() {
     let n2 = &nodes[1];
     assert_eq!((n2.up, n2.available), (true, false));
     assert_eq!(n2.mem_free, Some(3000 * 1024 * 1024));
-    assert_eq!(n2.reservations.as_deref(), Some(&["maint".to_string()][..]));
+    assert_eq!(n2.reservations.as_deref(), Some(&["maint".into()][..]));
     assert_eq!(nodes[2].gpus, Some(2));
     // Classification follows the test's config, as for the slurm plugin: IDLE+DRAIN stays down,
     // and a reservation request admits RESERVED states.

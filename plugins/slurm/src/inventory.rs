@@ -6,24 +6,24 @@
 //! 100 000 nodes, so the expansion is built once per distinct reservation list and memoised in
 //! [`ReservationIndex`].
 
+pub use crate::node_fields::NODE_KEYS;
+use crate::node_fields::{Field, NodeBuilder, NodeFields};
 use crate::node_filter::SlurmFilter;
 use crate::parse::{oneliner_records, oneliner_records_keeping};
 use crate::schema::{NAME, STATE_DEFAULTS};
+use loggia_sched::advanced::classify_states;
 use loggia_sched::advanced::ConfigHooks;
-use loggia_sched::advanced::{classify_states, parse_slurm_state, StateSets};
 use loggia_sched::hostlist;
 use loggia_sched::scheduler::{RawExtra, RawNode};
-use loggia_sched::{NodeInfo, SchedError, ScheduleConfig};
+use loggia_sched::{NodeInfo, SchedError, ScheduleConfig, Text};
 use std::collections::HashMap;
 use std::sync::{PoisonError, RwLock};
-
-const MIB: u64 = 1024 * 1024;
 
 /// `(ReservationName, Nodes)` of each reservation, the key of the memoised index.
 type ResKey = Vec<(String, String)>;
 
 /// Node name → names of the reservations holding it.
-pub type ResMap = HashMap<String, Vec<String>>;
+pub type ResMap = HashMap<String, Vec<Text>>;
 
 /// Node name → names of the reservations that contain it, for the last reservation list seen.
 #[derive(Debug, Default)]
@@ -42,7 +42,7 @@ impl ReservationIndex {
     /// first use of that list. Called once per node, from several threads for a large
     /// inventory, so a hit takes only a shared lock and allocates nothing but the answer: the
     /// list is compared with the memoised key in place.
-    pub fn reservations_of(&self, reservations: &[RawNode], name: &str) -> Vec<String> {
+    pub fn reservations_of(&self, reservations: &[RawNode], name: &str) -> Vec<Text> {
         let lookup = |last: &Option<(ResKey, ResMap)>| {
             last.as_ref()
                 .filter(|(k, _)| same_key(k, reservations))
@@ -89,7 +89,7 @@ pub(crate) fn reservation_map(reservations: &[RawNode]) -> ResMap {
         match hostlist::expand_dedup(nodes) {
             Ok(names) => {
                 for n in names {
-                    idx.entry(n).or_default().push(name.to_string());
+                    idx.entry(n).or_default().push(Text::from(name));
                 }
             }
             Err(e) => {
@@ -99,18 +99,6 @@ pub(crate) fn reservation_map(reservations: &[RawNode]) -> ResMap {
         }
     }
     idx
-}
-
-fn num<T: std::str::FromStr>(value: Option<&str>) -> Option<T> {
-    value.and_then(|v| v.trim().parse().ok())
-}
-
-fn split_list(s: &str) -> Vec<String> {
-    s.split(',')
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect()
 }
 
 /// The GPU count of a `Gres=` value: the sum over entries named `gpu` (`gpu:2`,
@@ -155,26 +143,9 @@ pub fn gres_gpus(gres: &str) -> Option<u32> {
     total
 }
 
-/// The node-record keys [`transform`] reads. The inventory keeps only these
-/// ([`is_node_key`]): allocating all ~35 keys of every node line was most of the cost of
-/// reading a 100 000-node inventory.
-pub const NODE_KEYS: [&str; 11] = [
-    "NodeName",
-    "State",
-    "CPUTot",
-    "RealMemory",
-    "AllocMem",
-    "Gres",
-    "ActiveFeatures",
-    "Features",
-    "Partitions",
-    "Arch",
-    "Reason",
-];
-
 /// Whether [`transform`] reads `key` (one of [`NODE_KEYS`]).
 pub fn is_node_key(key: &str) -> bool {
-    NodeFields::default().slot(key).is_some()
+    Field::of(key).is_some()
 }
 
 /// The reservation and partition records of `show reservation` and `show partition` outputs,
@@ -205,116 +176,20 @@ pub fn transform(
     extra: &RawExtra,
     reservations: &ReservationIndex,
 ) -> Result<NodeInfo, SchedError> {
-    node_info(&NodeFields::of(raw), &|name| {
+    let mut fields = NodeFields::default();
+    for (key, value) in raw {
+        if let Some(field) = fields.wants(key) {
+            fields.put(field, Some(value));
+        }
+    }
+    let reservations_of = |name: &str| {
         if extra.reservations.is_empty() {
             Vec::new()
         } else {
             reservations.reservations_of(&extra.reservations, name)
         }
-    })
-}
-
-/// The NodeInfo of one node's fields; `reservations_of(name)` names the reservations holding
-/// it. Shared by [`transform`] (one record) and [`crate::nodes_text`] (straight from text).
-pub(crate) fn node_info(
-    f: &NodeFields<'_>,
-    reservations_of: &dyn Fn(&str) -> Vec<String>,
-) -> Result<NodeInfo, SchedError> {
-    let name = f
-        .name
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| SchedError::msg("Slurm node record has no NodeName"))?;
-    let mut node = NodeInfo {
-        name: name.to_string(),
-        ..NodeInfo::default()
     };
-    if let Some(state) = f.state {
-        let (base, flags) = parse_slurm_state(state);
-        if !base.is_empty() {
-            node.states.reserve(flags.len() + 1);
-            node.states.push(base);
-            node.states.extend(flags);
-        }
-    }
-    node.cpus = num(f.cpus);
-    let real: Option<u64> = num(f.real_memory);
-    node.mem = real.and_then(|m| m.checked_mul(MIB));
-    let alloc: Option<u64> = num(f.alloc_mem);
-    node.mem_free = real
-        .zip(alloc)
-        .and_then(|(r, a)| r.saturating_sub(a).checked_mul(MIB));
-    node.gpus = f.gres.and_then(gres_gpus);
-    node.features = f
-        .active_features
-        .or(f.features)
-        .map(split_list)
-        .unwrap_or_default();
-    node.partitions = Some(f.partitions.map(split_list).unwrap_or_default());
-    node.reservations = Some(reservations_of(name));
-    node.arch = f.arch.map(str::to_string);
-    if let Some(reason) = f.reason {
-        node.extra.insert("reason".to_string(), reason.to_string());
-    }
-    let (up, available) = StateSets::defaults(&STATE_DEFAULTS).classify(&node.states);
-    node.up = up;
-    node.available = available;
-    Ok(node)
-}
-
-/// The [`NODE_KEYS`] values of one record, gathered in one pass over it rather than by eleven
-/// map searches (this runs for each of up to 100 000 nodes).
-#[derive(Default)]
-pub(crate) struct NodeFields<'a> {
-    name: Option<&'a str>,
-    state: Option<&'a str>,
-    cpus: Option<&'a str>,
-    real_memory: Option<&'a str>,
-    alloc_mem: Option<&'a str>,
-    gres: Option<&'a str>,
-    active_features: Option<&'a str>,
-    features: Option<&'a str>,
-    partitions: Option<&'a str>,
-    arch: Option<&'a str>,
-    reason: Option<&'a str>,
-}
-
-impl<'a> NodeFields<'a> {
-    fn of(raw: &'a RawNode) -> Self {
-        let mut f = NodeFields::default();
-        for (key, value) in raw {
-            f.set(key, value);
-        }
-        f
-    }
-
-    /// Records `value` for `key` when it is one of [`NODE_KEYS`] not yet seen (the first value
-    /// of a key wins).
-    fn set(&mut self, key: &str, value: &'a str) {
-        if let Some(slot) = self.slot(key) {
-            *slot = Some(value);
-        }
-    }
-
-    /// The empty slot of `key` when it is one of [`NODE_KEYS`] not yet seen. Asked for each of
-    /// the ~40 keys of every node line, so that only the kept values are looked at further.
-    pub(crate) fn slot(&mut self, key: &str) -> Option<&mut Option<&'a str>> {
-        let slot = match key {
-            "NodeName" => &mut self.name,
-            "State" => &mut self.state,
-            "CPUTot" => &mut self.cpus,
-            "RealMemory" => &mut self.real_memory,
-            "AllocMem" => &mut self.alloc_mem,
-            "Gres" => &mut self.gres,
-            "ActiveFeatures" => &mut self.active_features,
-            "Features" => &mut self.features,
-            "Partitions" => &mut self.partitions,
-            "Arch" => &mut self.arch,
-            "Reason" => &mut self.reason,
-            _ => return None,
-        };
-        slot.is_none().then_some(slot)
-    }
+    NodeBuilder::new(&reservations_of).node(&fields)
 }
 
 /// `(up, available)` of `node` under the test's state sets (reserved states added when the

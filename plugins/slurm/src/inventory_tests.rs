@@ -25,6 +25,10 @@ fn strs(v: &[&str]) -> Vec<String> {
     v.iter().map(|s| s.to_string()).collect()
 }
 
+fn texts(v: &[&str]) -> Vec<Text> {
+    v.iter().map(|&s| Text::from(s)).collect()
+}
+
 #[test]
 fn idle_node_fields() {
     let n = &nodes("show-node-idle.out", "show-reservation-none.out")[0];
@@ -34,14 +38,14 @@ fn idle_node_fields() {
             name: "node01".into(),
             up: true,
             available: true,
-            states: strs(&["IDLE"]),
+            states: texts(&["IDLE"]),
             cpus: Some(4),
             mem: Some(4000 * 1024 * 1024),
             mem_free: Some(4000 * 1024 * 1024),
             gpus: None,
-            partitions: Some(strs(&["debug", "batch"])),
+            partitions: Some(texts(&["debug", "batch"])),
             reservations: Some(vec![]),
-            features: strs(&["standard"]),
+            features: texts(&["standard"]),
             arch: Some("x86_64".into()),
             extra: Default::default(),
         }
@@ -52,23 +56,23 @@ fn idle_node_fields() {
 fn gpu_node() {
     let n = &nodes("show-node-node08.out", "show-reservation-none.out")[0];
     assert_eq!(n.gpus, Some(2));
-    assert_eq!(n.features, strs(&["bigmem", "gpu"]));
-    assert_eq!(n.partitions, Some(strs(&["batch"])));
+    assert_eq!(n.features, texts(&["bigmem", "gpu"]));
+    assert_eq!(n.partitions, Some(texts(&["batch"])));
     assert_eq!(n.mem, Some(8000 * 1024 * 1024));
 }
 
 #[test]
 fn drained_down_mixed() {
     let ns = nodes("show-node-mixed-allocated.out", "show-reservation-none.out");
-    let got: Vec<(&str, Vec<String>, bool, bool)> = ns
+    let got: Vec<(&str, Vec<Text>, bool, bool)> = ns
         .iter()
         .map(|n| (n.name.as_str(), n.states.clone(), n.up, n.available))
         .collect();
-    assert_eq!(got[0], ("node01", strs(&["MIXED"]), true, false));
-    assert_eq!(got[1], ("node02", strs(&["ALLOCATED"]), true, false));
-    assert_eq!(got[2], ("node03", strs(&["IDLE", "DRAIN"]), false, false));
-    assert_eq!(got[3], ("node04", strs(&["DOWN"]), false, false));
-    assert_eq!(got[4], ("node05", strs(&["IDLE"]), true, true));
+    assert_eq!(got[0], ("node01", texts(&["MIXED"]), true, false));
+    assert_eq!(got[1], ("node02", texts(&["ALLOCATED"]), true, false));
+    assert_eq!(got[2], ("node03", texts(&["IDLE", "DRAIN"]), false, false));
+    assert_eq!(got[3], ("node04", texts(&["DOWN"]), false, false));
+    assert_eq!(got[4], ("node05", texts(&["IDLE"]), true, true));
     assert_eq!(
         ns[2].extra.get("reason").map(String::as_str),
         Some("bad disk [root@2026-11-21T23:47:23]")
@@ -87,18 +91,18 @@ fn drained_down_mixed() {
 #[test]
 fn reservation_and_draining() {
     let ns = nodes("show-node-reservation.out", "show-reservation-maint.out");
-    assert_eq!(ns[4].states, strs(&["IDLE", "MAINTENANCE", "RESERVED"]));
-    assert_eq!(ns[4].reservations, Some(strs(&["maint"])));
-    assert_eq!(ns[5].reservations, Some(strs(&["maint"])));
+    assert_eq!(ns[4].states, texts(&["IDLE", "MAINTENANCE", "RESERVED"]));
+    assert_eq!(ns[4].reservations, Some(texts(&["maint"])));
+    assert_eq!(ns[5].reservations, Some(texts(&["maint"])));
     assert_eq!(ns[6].reservations, Some(vec![]));
     assert_eq!((ns[4].up, ns[4].available), (false, false));
     let ns = nodes("show-node-draining.out", "show-reservation-two.out");
-    assert_eq!(ns[6].states, strs(&["MIXED", "DRAIN"]));
-    assert_eq!(ns[0].reservations, Some(strs(&["future"])));
-    assert_eq!(ns[5].states, strs(&["MIXED", "MAINTENANCE", "RESERVED"]));
-    assert_eq!(ns[5].reservations, Some(strs(&["maint"])));
+    assert_eq!(ns[6].states, texts(&["MIXED", "DRAIN"]));
+    assert_eq!(ns[0].reservations, Some(texts(&["future"])));
+    assert_eq!(ns[5].states, texts(&["MIXED", "MAINTENANCE", "RESERVED"]));
+    assert_eq!(ns[5].reservations, Some(texts(&["maint"])));
     let ns = nodes("show-node-after-resume.out", "show-reservation-none.out");
-    assert_eq!(ns[2].states, strs(&["IDLE", "NOT_RESPONDING"]));
+    assert_eq!(ns[2].states, texts(&["IDLE", "NOT_RESPONDING"]));
     assert_eq!((ns[2].up, ns[2].available), (false, false));
 }
 
@@ -154,7 +158,7 @@ fn custom_filters() {
     // batch (Default=YES) holds every node: nothing filtered.
     assert_eq!(filter_custom(&c, &ex, &ns[0]), None);
     let outside = NodeInfo {
-        partitions: Some(strs(&["debug"])),
+        partitions: Some(texts(&["debug"])),
         ..ns[0].clone()
     };
     assert_eq!(
@@ -213,7 +217,7 @@ fn records_without_names_and_bad_reservations() {
         ..RawExtra::default()
     };
     let n = transform(&rec, &bad, &idx).unwrap();
-    assert_eq!(n.reservations, Some(strs(&["s"])));
+    assert_eq!(n.reservations, Some(texts(&["s"])));
     assert_eq!((n.cpus, n.mem, n.mem_free), (None, None, None));
     assert_eq!(n.states, Vec::<String>::new());
     assert_eq!(n.partitions, Some(vec![]));
@@ -273,10 +277,10 @@ fn reservation_index_follows_the_list() {
     let idx = ReservationIndex::new();
     let two = extra("show-reservation-two.out").reservations;
     let maint = extra("show-reservation-maint.out").reservations;
-    assert_eq!(idx.reservations_of(&two, "node01"), strs(&["future"]));
+    assert_eq!(idx.reservations_of(&two, "node01"), texts(&["future"]));
     assert_eq!(idx.reservations_of(&maint, "node01"), Vec::<String>::new());
-    assert_eq!(idx.reservations_of(&maint, "node05"), strs(&["maint"]));
-    assert_eq!(idx.reservations_of(&two, "node01"), strs(&["future"]));
+    assert_eq!(idx.reservations_of(&maint, "node05"), texts(&["maint"]));
+    assert_eq!(idx.reservations_of(&two, "node01"), texts(&["future"]));
     assert_eq!(idx.reservations_of(&[], "node05"), Vec::<String>::new());
 }
 

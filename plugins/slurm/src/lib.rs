@@ -11,6 +11,7 @@ mod cancel;
 pub mod header;
 pub mod inventory;
 pub mod launch;
+mod node_fields;
 pub mod node_filter;
 pub mod nodes_text;
 pub mod parse;

@@ -7,9 +7,10 @@
 //! record is allocated, copied or freed; the reservation index is built once; and the text is
 //! split into one part per core at line boundaries.
 
-use crate::inventory::{inventory_extra, node_info, reservation_map, NodeFields};
-use crate::parse::{present, scan_text, split_lines, Event, PARALLEL_MIN_BYTES};
-use loggia_sched::advanced::par_map;
+use crate::inventory::{inventory_extra, reservation_map};
+use crate::node_fields::{Field, NodeBuilder, NodeFields};
+use crate::parse::{present, scan, split_lines, Visit, PARALLEL_MIN_BYTES};
+use loggia_sched::advanced::{par_concat, par_each};
 use loggia_sched::scheduler::RawExtra;
 use loggia_sched::{NodeInfo, SchedError};
 
@@ -31,42 +32,33 @@ pub fn nodes_from_text(
 ) -> Result<(Vec<NodeInfo>, RawExtra), SchedError> {
     let extra = inventory_extra(reservations, partitions);
     let held = reservation_map(&extra.reservations);
-    let reservations_of = |name: &str| held.get(name).cloned().unwrap_or_default();
+    let reservations_of = |name: &str| match held.is_empty() {
+        true => Vec::new(),
+        false => held.get(name).cloned().unwrap_or_default(),
+    };
     let parts = split_lines(nodes, PARALLEL_MIN_BYTES);
-    let parsed: Vec<(usize, PartNodes)> = par_map(&parts, 1, |part| {
-        let mut records = 0;
-        // Sized up front for Slurm's node lines (~700 bytes): NodeInfo is ~200 bytes, and
-        // growing by doubling would copy the part's nodes about twice more.
-        let mut out = Vec::with_capacity(part.len() / LINE_BYTES_AT_LEAST + 1);
-        let mut fields = NodeFields::default();
-        let mut failed = None;
-        scan_text(part, |e| match e {
-            Event::Key(key, value) => {
-                if let Some(slot) = fields.slot(key) {
-                    *slot = present(value);
-                }
-            }
-            Event::LineEnd(had_key) => {
-                if had_key && failed.is_none() {
-                    match node_info(&fields, &reservations_of) {
-                        Ok(node) => out.push(node),
-                        Err(e) => failed = Some((records, e)),
-                    }
-                    records += 1;
-                }
-                fields = NodeFields::default();
-            }
-        });
-        match failed {
-            Some(bad) => (records, Err(bad)),
-            None => (records, Ok(out)),
+    let parsed: Vec<(usize, PartNodes)> = par_each(&parts, |part| {
+        let mut lines = NodeLines {
+            fields: NodeFields::default(),
+            wanted: Field::Name,
+            builder: NodeBuilder::new(&reservations_of),
+            // Sized up front for Slurm's node lines (~700 bytes): NodeInfo is ~200 bytes, and
+            // growing by doubling would copy the part's nodes about twice more.
+            out: Vec::with_capacity(part.len() / LINE_BYTES_AT_LEAST + 1),
+            records: 0,
+            failed: None,
+        };
+        scan(part, &mut lines);
+        match lines.failed {
+            Some(bad) => (lines.records, Err(bad)),
+            None => (lines.records, Ok(lines.out)),
         }
     });
-    let mut all = Vec::with_capacity(parsed.iter().map(|(n, _)| n).sum());
+    let mut done = Vec::with_capacity(parsed.len());
     let mut before = 0;
     for (records, part) in parsed {
         match part {
-            Ok(nodes) => all.extend(nodes),
+            Ok(nodes) => done.push(nodes),
             Err((i, e)) => {
                 return Err(SchedError::msg(format!(
                     "node record {} of the inventory: {}",
@@ -77,7 +69,50 @@ pub fn nodes_from_text(
         }
         before += records;
     }
+    let all = par_concat(done);
     Ok((all, extra))
+}
+
+/// The scan of one part's node lines: each line's kept fields, then its NodeInfo.
+struct NodeLines<'a, 'r> {
+    fields: NodeFields<'a>,
+    /// The field of the key whose value comes next.
+    wanted: Field,
+    builder: NodeBuilder<'a, 'r>,
+    out: Vec<NodeInfo>,
+    /// Lines with a key so far.
+    records: usize,
+    /// The first bad record (0-based within the part); nothing is built after it.
+    failed: Option<(usize, SchedError)>,
+}
+
+impl<'a> Visit<'a> for NodeLines<'a, '_> {
+    #[inline(always)]
+    fn key(&mut self, key: &'a str) -> bool {
+        match self.fields.wants(key) {
+            Some(field) => {
+                self.wanted = field;
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline(always)]
+    fn value(&mut self, value: &'a str) {
+        self.fields.put(self.wanted, present(value));
+    }
+
+    fn line_end(&mut self, had_key: bool) {
+        if had_key && self.failed.is_none() {
+            match self.builder.node(&self.fields) {
+                Ok(node) => self.out.push(node),
+                Err(e) => self.failed = Some((self.records, e)),
+            }
+            self.records += 1;
+        }
+        self.fields = NodeFields::default();
+    }
 }
 
 #[cfg(test)]

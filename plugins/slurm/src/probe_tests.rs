@@ -107,7 +107,7 @@ fn the_plugin_inventory_runs_the_same_commands_and_equals_the_two_step_path() {
     assert_eq!(extra, raw_extra);
     assert_eq!(
         inv.get("node05").unwrap().reservations,
-        Some(vec!["maint".to_string()])
+        Some(vec!["maint".into()])
     );
     let r = ScriptedRunner::new();
     r.once(

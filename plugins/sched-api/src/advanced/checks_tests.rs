@@ -15,7 +15,7 @@ fn inventory() -> Inventory {
                 NodeInfo {
                     up,
                     available: up,
-                    states: vec![if up { "IDLE" } else { "DOWN" }.to_string()],
+                    states: vec![if up { "IDLE" } else { "DOWN" }.into()],
                     ..NodeInfo::named(format!("n{i}"))
                 }
             })

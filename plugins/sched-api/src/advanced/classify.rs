@@ -4,6 +4,7 @@
 //! **every** flag are in the up set, *available* iff it is also up and all are in the avail set.
 //! The sets grow by `reserved_states` when the test asks for a reservation.
 
+use crate::node::Text;
 use crate::schedule::{PluginValue, ScheduleConfig};
 
 /// Slurm state suffix characters and the flag each one stands for.
@@ -21,11 +22,11 @@ const SLURM_SUFFIXES: [(char, &str); 9] = [
 
 /// `"IDLE+DRAIN"` → `("IDLE", ["DRAIN"])`; `"DOWN*"` → `("DOWN", ["NOT_RESPONDING"])`.
 /// Upper-cased; flags de-duplicated keeping the first; empty `+` tokens dropped.
-pub fn parse_slurm_state(s: &str) -> (String, Vec<String>) {
+pub fn parse_slurm_state(s: &str) -> (Text, Vec<Text>) {
     let mut tokens = s.trim().split('+');
-    let mut base = tokens.next().unwrap_or("").trim().to_ascii_uppercase();
-    let mut flags: Vec<String> = tokens
-        .map(|t| t.trim().to_ascii_uppercase())
+    let mut base = Text::from(tokens.next().unwrap_or("").trim().to_ascii_uppercase());
+    let mut flags: Vec<Text> = tokens
+        .map(|t| Text::from(t.trim().to_ascii_uppercase()))
         .filter(|t| !t.is_empty())
         .collect();
     while let Some(c) = base.chars().last() {
@@ -33,9 +34,9 @@ pub fn parse_slurm_state(s: &str) -> (String, Vec<String>) {
             break;
         };
         base.pop();
-        flags.push((*flag).to_string());
+        flags.push(Text::from(*flag));
     }
-    let mut unique: Vec<String> = Vec::with_capacity(flags.len());
+    let mut unique: Vec<Text> = Vec::with_capacity(flags.len());
     for f in flags {
         if !unique.contains(&f) {
             unique.push(f);
@@ -45,9 +46,9 @@ pub fn parse_slurm_state(s: &str) -> (String, Vec<String>) {
 }
 
 /// PBS `state` → lower-cased, trimmed comma tokens (no suffix characters), first = base.
-pub fn parse_pbs_state(s: &str) -> Vec<String> {
+pub fn parse_pbs_state(s: &str) -> Vec<Text> {
     s.split(',')
-        .map(|t| t.trim().to_ascii_lowercase())
+        .map(|t| Text::from(t.trim().to_ascii_lowercase()))
         .filter(|t| !t.is_empty())
         .collect()
 }
@@ -134,7 +135,7 @@ impl<'a> StateSets<'a> {
 
     /// `(up, available)` of a node whose state tokens are `states` (base first). A node
     /// without states is neither.
-    pub fn classify(&self, states: &[String]) -> (bool, bool) {
+    pub fn classify(&self, states: &[Text]) -> (bool, bool) {
         if states.first().is_none_or(|s| s.is_empty()) {
             return (false, false);
         }
@@ -153,7 +154,7 @@ pub fn classify_states(
     cfg: &ScheduleConfig,
     plugin: &str,
     defaults: &StateDefaults,
-    states: &[String],
+    states: &[Text],
 ) -> (bool, bool) {
     StateSets::from_config(cfg, plugin, defaults).classify(states)
 }
@@ -170,6 +171,10 @@ mod tests {
 
     fn strs(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn texts(v: &[&str]) -> Vec<Text> {
+        v.iter().map(|&s| Text::from(s)).collect()
     }
 
     fn slurm_cfg(reservation: bool) -> ScheduleConfig {
@@ -209,31 +214,31 @@ mod tests {
     fn parses_flags_and_suffixes() {
         assert_eq!(
             parse_slurm_state("IDLE+DRAIN"),
-            ("IDLE".into(), strs(&["DRAIN"]))
+            ("IDLE".into(), texts(&["DRAIN"]))
         );
         assert_eq!(
             parse_slurm_state("down*"),
-            ("DOWN".into(), strs(&["NOT_RESPONDING"]))
+            ("DOWN".into(), texts(&["NOT_RESPONDING"]))
         );
         assert_eq!(
             parse_slurm_state("IDLE*~+DRAIN+DRAIN"),
             (
                 "IDLE".into(),
-                strs(&["DRAIN", "POWERED_DOWN", "NOT_RESPONDING"])
+                texts(&["DRAIN", "POWERED_DOWN", "NOT_RESPONDING"])
             )
         );
         assert_eq!(
             parse_slurm_state("MIXED-"),
-            ("MIXED".into(), strs(&["PLANNED"]))
+            ("MIXED".into(), texts(&["PLANNED"]))
         );
         for (c, f) in SLURM_SUFFIXES {
             assert_eq!(
                 parse_slurm_state(&format!("IDLE{c}")),
-                ("IDLE".into(), strs(&[f]))
+                ("IDLE".into(), texts(&[f]))
             );
         }
         assert_eq!(parse_slurm_state("IDLE+"), ("IDLE".into(), vec![]));
-        assert_eq!(parse_slurm_state(""), (String::new(), vec![]));
+        assert_eq!(parse_slurm_state(""), (Text::default(), vec![]));
     }
 
     #[test]
@@ -266,7 +271,7 @@ mod tests {
             avail: &["IDLE"],
             reserved: &["RESERVED"],
         };
-        let states = |v: &[&str]| strs(v);
+        let states = |v: &[&str]| v.iter().map(|&s| Text::from(s)).collect::<Vec<_>>();
         let mut c = ScheduleConfig::default();
         assert_eq!(
             classify_states(&c, "x", &D, &states(&["idle"])),

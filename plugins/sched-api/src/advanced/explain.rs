@@ -31,11 +31,14 @@ pub fn explain(inv: &Inventory, cfg: &ScheduleConfig, hooks: &dyn NodeHooks) -> 
         .map(|(i, node)| {
             let ((up, available), reasons) = steps.evaluate(i, node, true);
             ExplainRow {
-                name: node.name.clone(),
+                name: node.name.to_string(),
                 state: state_text(node),
                 up,
                 available,
-                partitions: node.partitions.clone(),
+                partitions: node
+                    .partitions
+                    .as_ref()
+                    .map(|ps| ps.iter().map(ToString::to_string).collect()),
                 kept: reasons.is_empty(),
                 reasons: reasons.iter().map(ToString::to_string).collect(),
             }

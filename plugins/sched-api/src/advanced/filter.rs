@@ -190,12 +190,12 @@ impl<'a> Steps<'a> {
             fail!(Reason::NotAvailable(state_text(node)));
         }
         if let (Some(p), Some(parts)) = (&cfg.partition, &node.partitions) {
-            if !parts.contains(p) {
+            if !parts.iter().any(|x| x == p) {
                 fail!(Reason::NotInPartition(p.clone()));
             }
         }
         if let (Some(r), Some(resvs)) = (&cfg.reservation, &node.reservations) {
-            if !resvs.contains(r) {
+            if !resvs.iter().any(|x| x == r) {
                 fail!(Reason::NotInReservation(r.clone()));
             }
         }
@@ -289,7 +289,7 @@ mod tests {
 
     fn node(name: &str, states: &[&str]) -> NodeInfo {
         NodeInfo {
-            states: states.iter().map(|s| s.to_string()).collect(),
+            states: states.iter().map(|&s| s.into()).collect(),
             partitions: Some(vec!["batch".into()]),
             reservations: Some(vec!["r1".into()]),
             ..NodeInfo::named(name)

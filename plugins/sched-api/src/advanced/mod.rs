@@ -45,7 +45,7 @@ pub use filter::{
     PluginHooks, Reason,
 };
 pub use inventory::{name_hash, Inventory, NodeIds};
-pub use parallel::{par_chunks, par_map, parts_for, try_par_map};
+pub use parallel::{par_chunks, par_concat, par_each, par_map, parts_for, try_par_map};
 pub use picker::{check_selection, NodePicker, NodeSelect, PluginSelect};
 pub use plan::{
     schedule_tests, schedule_tests_basic, BasicGroupInput, ChunkRef, GroupInput, LaunchUnit, Plan,

@@ -37,6 +37,48 @@ where
     out
 }
 
+/// `f` over each item as its own task of the pool, in input order: for a few large items of
+/// uneven cost (the parts of a text), which idle cores take over one by one.
+pub fn par_each<T, R, F>(items: &[T], f: F) -> Vec<R>
+where
+    T: Sync,
+    R: Send,
+    F: Fn(&T) -> R + Sync,
+{
+    if items.len() <= 1 {
+        return items.iter().map(f).collect();
+    }
+    items.par_iter().with_max_len(1).map(&f).collect()
+}
+
+/// The items of `parts`, in order, in one vector. Each part is moved into place by its own task
+/// of the pool: for a 100 000-node inventory parsed in parts, a copy of ~20 MB that would
+/// otherwise run on one core while the other waits.
+pub fn par_concat<T: Send>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let total: usize = parts.iter().map(Vec::len).sum();
+    let mut all: Vec<T> = Vec::with_capacity(total);
+    if parts.len() <= 1 {
+        all.extend(parts.into_iter().flatten());
+        return all;
+    }
+    let mut rest = &mut all.spare_capacity_mut()[..total];
+    let mut slots = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let (head, tail) = rest.split_at_mut(part.len());
+        slots.push(head);
+        rest = tail;
+    }
+    parts.into_par_iter().zip(slots).for_each(|(part, slots)| {
+        for (slot, item) in slots.iter_mut().zip(part) {
+            slot.write(item);
+        }
+    });
+    // SAFETY: the slot slices cover the first `total` slots of the spare capacity exactly, each
+    // as long as its part, and every item of every part was written into its slot.
+    unsafe { all.set_len(total) };
+    all
+}
+
 /// Like [`par_map`] for a fallible `f` given each item's index: the error of the lowest-index
 /// item that fails. Each part stops at its own first error.
 pub fn try_par_map<T, R, E, F>(items: &[T], min_part: usize, f: F) -> Result<Vec<R>, E>
@@ -102,6 +144,32 @@ mod tests {
             assert_eq!(par_map(&items, min_part, |x| x * 3 + 1), want);
         }
         assert_eq!(par_map(&[] as &[u64], 1, |x| *x), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn par_each_keeps_input_order() {
+        for len in [0, 1, 2, 9, 100] {
+            let items: Vec<u64> = (0..len).collect();
+            let want: Vec<u64> = items.iter().map(|x| x * x).collect();
+            assert_eq!(par_each(&items, |x| x * x), want);
+        }
+    }
+
+    #[test]
+    fn par_concat_keeps_every_item_in_order() {
+        for sizes in [vec![], vec![3], vec![0, 5, 0, 2], vec![1000, 1, 0, 777, 64]] {
+            let mut next = 0;
+            let parts: Vec<Vec<String>> = sizes
+                .iter()
+                .map(|&n| {
+                    let part = (next..next + n).map(|i| i.to_string()).collect();
+                    next += n;
+                    part
+                })
+                .collect();
+            let want: Vec<String> = (0..next).map(|i| i.to_string()).collect();
+            assert_eq!(par_concat(parts), want, "{sizes:?}");
+        }
     }
 
     #[test]

@@ -262,7 +262,7 @@ impl NodeSelect for Reverse {
             .iter()
             .rev()
             .take(count as usize)
-            .map(|n| n.name.clone())
+            .map(|n| n.name.to_string())
             .collect()))
     }
 }

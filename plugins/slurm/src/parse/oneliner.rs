@@ -13,7 +13,7 @@
 //! parsed in parallel, one part per core, split at line boundaries.
 
 use super::scan::{scan_text, Event};
-use loggia_sched::advanced::par_map;
+use loggia_sched::advanced::par_each;
 use loggia_sched::scheduler::RawNode;
 
 /// Values Slurm prints for "no value".
@@ -22,6 +22,11 @@ const ABSENT: [&str; 4] = ["(null)", "N/A", "n/a", "n/s"];
 /// The least bytes worth a thread: ~750 node lines of ~700 bytes, so on two cores a text is
 /// split from ~1 500 lines on; starting a thread costs about as much as parsing a few dozen.
 pub(crate) const PARALLEL_MIN_BYTES: usize = 1 << 19;
+
+/// Parts per core of a large text: each part is one task of the thread pool, and with several
+/// per core, a core slowed by its (shared) host leaves the parts it has not started to the
+/// others instead of holding up the whole parse.
+const PARTS_PER_CORE: usize = 4;
 
 /// Every line with at least one key becomes one record; other lines (blank lines,
 /// `No reservations in the system`) are skipped. When a key repeats on a line the first
@@ -69,7 +74,7 @@ fn push_field<'a>(
 
 fn records(text: &str, keep: &(impl Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
     let parts = split_lines(text, PARALLEL_MIN_BYTES);
-    let parsed = par_map(&parts, 1, |part| {
+    let parsed = par_each(&parts, |part| {
         // The line's fields live here until the record is allocated at its exact size (one
         // buffer for the text, one for the field ends).
         let mut fields = Vec::new();
@@ -92,10 +97,14 @@ fn records(text: &str, keep: &(impl Fn(&str) -> bool + Sync)) -> Vec<RawNode> {
     out
 }
 
-/// `text` cut into one part per core (when each gets at least `min_bytes`), each cut just
-/// after a `\n`, so that the parts' lines are exactly the text's lines.
+/// `text` cut into [`PARTS_PER_CORE`] parts per core when each core gets at least `min_bytes`
+/// (else one part), each cut just after a `\n`, so that the parts' lines are exactly the text's
+/// lines.
 pub(crate) fn split_lines(text: &str, min_bytes: usize) -> Vec<&str> {
-    let n = loggia_sched::advanced::parts_for(text.len(), min_bytes);
+    let n = match loggia_sched::advanced::parts_for(text.len(), min_bytes) {
+        1 => 1,
+        cores => cores * PARTS_PER_CORE,
+    };
     let mut parts = Vec::with_capacity(n);
     let mut rest = text;
     for k in (1..n).rev() {

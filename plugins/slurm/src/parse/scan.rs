@@ -113,35 +113,72 @@ pub(crate) enum Event<'a> {
     LineEnd(bool),
 }
 
-/// Scans `text` line by line (lines end at `\n`), reporting each key of a line in order and
-/// then the line's end; the last line ends too when the text does not end with `\n`. A key
-/// starts at the line start or after whitespace, matches `[A-Z][A-Za-z0-9_:/.]*` and is
-/// immediately followed by `=`; its value runs to the whitespace before the next key of the
-/// line (or the line end), trailing ASCII whitespace trimmed, so values keep inner spaces and
-/// `=`.
+/// The receiver of a [`scan`], called in text order. `key` and `value` run for each of the
+/// ~40 keys of every node line, so implementations should be small enough to be inlined into
+/// the scan loop; a value nobody wants is never sliced or trimmed.
+pub(crate) trait Visit<'a> {
+    /// A key of the current line, met at its `=`: whether its value is wanted.
+    fn key(&mut self, key: &'a str) -> bool;
+    /// The value of the line's latest key when [`Visit::key`] wanted it.
+    fn value(&mut self, value: &'a str);
+    /// The end of a line, and whether it had a key.
+    fn line_end(&mut self, had_key: bool);
+}
+
+/// [`Visit`] for a closure over [`Event`]s: every key is wanted.
+struct Events<'a, F> {
+    sink: F,
+    key: &'a str,
+}
+
+impl<'a, F: FnMut(Event<'a>)> Visit<'a> for Events<'a, F> {
+    #[inline]
+    fn key(&mut self, key: &'a str) -> bool {
+        self.key = key;
+        true
+    }
+
+    #[inline]
+    fn value(&mut self, value: &'a str) {
+        (self.sink)(Event::Key(self.key, value));
+    }
+
+    #[inline]
+    fn line_end(&mut self, had_key: bool) {
+        (self.sink)(Event::LineEnd(had_key));
+    }
+}
+
+/// [`scan`] reporting every key and its value as an [`Event`].
 pub(crate) fn scan_text<'a>(text: &'a str, sink: impl FnMut(Event<'a>)) {
+    scan(text, &mut Events { sink, key: "" });
+}
+
+/// Scans `text` line by line (lines end at `\n`), reporting each key of a line in order, the
+/// values asked for, and then the line's end; the last line ends too when the text does not end
+/// with `\n`. A key starts at the line start or after whitespace, matches
+/// `[A-Z][A-Za-z0-9_:/.]*` and is immediately followed by `=`; its value runs to the whitespace
+/// before the next key of the line (or the line end), trailing ASCII whitespace trimmed, so
+/// values keep inner spaces and `=`.
+pub(crate) fn scan<'a>(text: &'a str, visit: &mut impl Visit<'a>) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2.
-        return unsafe { scan_avx2(text, sink) };
+        return unsafe { scan_avx2(text, visit) };
     }
-    scan_with(text, sink, masks_scalar)
+    scan_with(text, visit, masks_scalar)
 }
 
 /// [`scan_with`] compiled for AVX2, so that [`masks_avx2`] is inlined into its loop.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn scan_avx2<'a>(text: &'a str, sink: impl FnMut(Event<'a>)) {
-    scan_with(text, sink, |block| masks_avx2(block))
+fn scan_avx2<'a>(text: &'a str, visit: &mut impl Visit<'a>) {
+    scan_with(text, visit, |block| masks_avx2(block))
 }
 
 /// The scan with the block classifier `masks`.
 #[inline(always)]
-fn scan_with<'a>(
-    text: &'a str,
-    mut sink: impl FnMut(Event<'a>),
-    masks: impl Fn(&[u8; 64]) -> Masks,
-) {
+fn scan_with<'a>(text: &'a str, visit: &mut impl Visit<'a>, masks: impl Fn(&[u8; 64]) -> Masks) {
     let b = text.as_bytes();
     let n = b.len();
     let trimmed = |from: usize, mut end: usize| {
@@ -150,8 +187,8 @@ fn scan_with<'a>(
         }
         &text[from..end]
     };
-    // (key start, value start) of the line's latest key.
-    let mut current: Option<(usize, usize)> = None;
+    // The value start of the line's latest key, and whether that value is wanted.
+    let mut current: Option<(usize, bool)> = None;
     // The byte before the block is whitespace (the text start counts as such).
     let mut space_before = 1u64;
     let mut carry = false;
@@ -180,10 +217,12 @@ fn scan_with<'a>(
             events &= events - 1;
             let pos = base + bit;
             if m.newline >> bit & 1 == 1 {
-                let had = current.take().map(|(k, v)| {
-                    sink(Event::Key(&text[k..v - 1], trimmed(v, pos)));
+                let had = current.take().map(|(v, wanted)| {
+                    if wanted {
+                        visit.value(trimmed(v, pos));
+                    }
                 });
-                sink(Event::LineEnd(had.is_some()));
+                visit.line_end(had.is_some());
                 continue;
             }
             let below = starts & ((1u64 << bit) - 1);
@@ -191,10 +230,10 @@ fn scan_with<'a>(
                 0 => last_start,
                 _ => base + 63 - below.leading_zeros() as usize,
             };
-            if let Some((k, v)) = current {
-                sink(Event::Key(&text[k..v - 1], trimmed(v, start)));
+            if let Some((v, true)) = current {
+                visit.value(trimmed(v, start));
             }
-            current = Some((start, pos + 1));
+            current = Some((pos + 1, visit.key(&text[start..pos])));
         }
         if starts != 0 {
             last_start = base + 63 - starts.leading_zeros() as usize;
@@ -202,11 +241,13 @@ fn scan_with<'a>(
         space_before = m.space >> 63;
         base += 64;
     }
-    if let Some((k, v)) = current {
-        sink(Event::Key(&text[k..v - 1], trimmed(v, n)));
-        sink(Event::LineEnd(true));
+    if let Some((v, wanted)) = current {
+        if wanted {
+            visit.value(trimmed(v, n));
+        }
+        visit.line_end(true);
     } else if n > 0 && b[n - 1] != b'\n' {
-        sink(Event::LineEnd(false));
+        visit.line_end(false);
     }
 }
 
