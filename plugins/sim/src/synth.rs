@@ -55,17 +55,17 @@ pub fn role(k: usize, n: usize) -> Role {
     let reserved = n >= 6 && (n - 5..=n - 2).contains(&k);
     if reserved {
         Role::Reserved
-    } else if k % 97 == 0 {
+    } else if k.is_multiple_of(97) {
         Role::Down
-    } else if k % 89 == 0 {
+    } else if k.is_multiple_of(89) {
         Role::Drained
-    } else if k % 83 == 0 {
+    } else if k.is_multiple_of(83) {
         Role::Draining
-    } else if k % 61 == 0 {
+    } else if k.is_multiple_of(61) {
         Role::NotResponding
-    } else if k % 7 == 0 {
+    } else if k.is_multiple_of(7) {
         Role::Allocated
-    } else if k % 5 == 0 {
+    } else if k.is_multiple_of(5) {
         Role::Mixed
     } else {
         Role::Idle
@@ -84,7 +84,7 @@ fn debug_count(n: usize) -> usize {
 
 /// `mem=` in TRES strings, as Slurm prints it (`G` when a whole number of GiB).
 fn tres_mem(mib: u64) -> String {
-    if mib > 0 && mib % 1024 == 0 {
+    if mib > 0 && mib.is_multiple_of(1024) {
         format!("{}G", mib / 1024)
     } else {
         format!("{mib}M")
@@ -99,8 +99,8 @@ const WATTS: &str = "CapWatts=n/a CurrentWatts=0 AveWatts=0 ExtSensorsJoules=n/s
 
 fn node_line(out: &mut String, k: usize, n: usize) {
     let name = node_name(k, n);
-    let gpu = k % 10 == 0;
-    let bigmem = k % 25 == 0;
+    let gpu = k.is_multiple_of(10);
+    let bigmem = k.is_multiple_of(25);
     let mem: u64 = if bigmem { 1_024_000 } else { 256_000 };
     let role = role(k, n);
     let (state, cpu_alloc, alloc_mem, reason) = match role {

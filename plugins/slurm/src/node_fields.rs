@@ -214,7 +214,9 @@ fn classified(state: &str) -> Classified {
 }
 
 fn num<T: std::str::FromStr>(value: Option<&str>) -> Option<T> {
-    value.and_then(|v| v.trim().parse().ok())
+    // Values are seldom padded: trimming only after a failed parse keeps the common case fast.
+    let v = value?;
+    v.parse().ok().or_else(|| v.trim().parse().ok())
 }
 
 fn split_list(s: &str) -> Vec<Text> {

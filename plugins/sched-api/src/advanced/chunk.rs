@@ -20,6 +20,7 @@
 //! for `i = 0..m`, chunk by chunk.
 
 use super::fenwick::AliveSet;
+use super::filter::Filtered;
 use super::inventory::{name_hash, Inventory, NodeIds};
 use super::parallel::par_map;
 use super::rng::{Rng, StableHasher};
@@ -76,14 +77,29 @@ pub struct ChunkSet {
     pub fingerprint: u64,
 }
 
-/// Per-invocation tables: distinct filtered lists and chunk sets by key. Owned by the caller.
+/// Per-invocation tables: filter results, distinct filtered lists and chunk sets by key. Owned
+/// by the caller; one cache serves one inventory per plugin.
 #[derive(Debug, Clone, Default)]
 pub struct ChunkCache {
     seed: u64,
     list_ids: HashMap<NodeIds, usize>,
     lists: Vec<NodeIds>,
     sets: HashMap<ChunkKey, Arc<ChunkSet>>,
+    filters: Vec<FilterMemo>,
 }
+
+/// One filter result and its list id, under a plugin and a config without `chunking`.
+#[derive(Debug, Clone)]
+struct FilterMemo {
+    plugin: String,
+    cfg: ScheduleConfig,
+    filtered: Arc<Filtered>,
+    list_id: usize,
+}
+
+/// Distinct configs whose filter results are kept; a suite's tests mostly share a few
+/// schedules, and a lookup compares configs one by one.
+const FILTER_MEMOS: usize = 64;
 
 impl ChunkCache {
     /// A fresh cache for one invocation using the chunking seed `seed`.
@@ -96,6 +112,40 @@ impl ChunkCache {
 
     pub fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// The filter result of `cfg` under `plugin` and its list id ([`ChunkCache::list_id`]):
+    /// `filter()` runs once per distinct config up to `chunking` (which filtering never reads,
+    /// see [`super::NodeHooks`]), so the tests of a suite that share a schedule are filtered
+    /// once, not once each.
+    pub fn filtered(
+        &mut self,
+        plugin: &str,
+        cfg: &ScheduleConfig,
+        filter: impl FnOnce() -> Filtered,
+    ) -> (Arc<Filtered>, usize) {
+        let key = ScheduleConfig {
+            chunking: Default::default(),
+            ..cfg.clone()
+        };
+        if let Some(m) = self
+            .filters
+            .iter()
+            .find(|m| m.plugin == plugin && m.cfg == key)
+        {
+            return (m.filtered.clone(), m.list_id);
+        }
+        let filtered = Arc::new(filter());
+        let list_id = self.list_id(&filtered.kept);
+        if self.filters.len() < FILTER_MEMOS {
+            self.filters.push(FilterMemo {
+                plugin: plugin.to_string(),
+                cfg: key,
+                filtered: filtered.clone(),
+                list_id,
+            });
+        }
+        (filtered, list_id)
     }
 
     /// The index of `filtered` in this invocation's table of distinct filtered lists (first

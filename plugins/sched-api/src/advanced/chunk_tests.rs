@@ -36,6 +36,60 @@ fn run(n: usize, c: &ScheduleConfig, seed: u64) -> Vec<String> {
     names(&inv, &set)
 }
 
+/// A filter result keeping the first `n` nodes.
+fn first(n: u32) -> Filtered {
+    Filtered {
+        kept: (0..n).collect::<Vec<_>>().into(),
+        removed: Vec::new(),
+    }
+}
+
+#[test]
+fn filter_results_are_shared_by_configs_equal_up_to_chunking() {
+    let mut cache = ChunkCache::new(1);
+    let mut calls = 0;
+    let mut filter = |cache: &mut ChunkCache, plugin: &str, c: &ScheduleConfig, n: u32| {
+        cache.filtered(plugin, c, || {
+            calls += 1;
+            first(n)
+        })
+    };
+    let a = cfg(4, NodeSelection::Contiguous, ChunkExtra::Backfill);
+    let b = cfg(8, NodeSelection::RandDist, ChunkExtra::Discard);
+    let (fa, ida) = filter(&mut cache, "slurm", &a, 10);
+    let (fb, idb) = filter(&mut cache, "slurm", &b, 99);
+    assert!(Arc::ptr_eq(&fa, &fb));
+    assert_eq!((ida, idb, fb.kept.len()), (0, 0, 10));
+    // Any other difference, or another plugin, filters again.
+    let mut c = a.clone();
+    c.partition = Some("debug".into());
+    let (fc, idc) = filter(&mut cache, "slurm", &c, 5);
+    let (fd, idd) = filter(&mut cache, "pbs", &a, 10);
+    assert_eq!((fc.kept.len(), idc), (5, 1));
+    // The same kept list under another config keeps its list id.
+    assert_eq!((fd.kept.len(), idd), (10, 0));
+    assert_eq!(calls, 3);
+}
+
+#[test]
+fn filter_results_beyond_the_memo_bound_are_still_right() {
+    let mut cache = ChunkCache::new(1);
+    for round in 0..2 {
+        for i in 0..FILTER_MEMOS as u32 + 10 {
+            let c = ScheduleConfig {
+                exclude_nodes: vec![format!("x{i}")],
+                ..Default::default()
+            };
+            let (f, id) = cache.filtered("slurm", &c, || first(i + 1));
+            assert_eq!(
+                (f.kept.len(), id),
+                (i as usize + 1, i as usize),
+                "round {round}"
+            );
+        }
+    }
+}
+
 #[test]
 fn contiguous_backfill_and_discard() {
     let c = cfg(3, NodeSelection::Contiguous, ChunkExtra::Backfill);

@@ -130,7 +130,7 @@ impl AliveSet {
                 }
                 // Whole groups of words at a time where the rank lies beyond them.
                 let group = usize::from(self.groups[word / GROUP]);
-                if word % GROUP == 0 && r >= before + group {
+                if word.is_multiple_of(GROUP) && r >= before + group {
                     before += group;
                     word += GROUP;
                 } else {
@@ -237,7 +237,9 @@ mod tests {
             while a.len() > 0 {
                 round += 1;
                 let len = a.len();
-                let ranks: Vec<usize> = (0..len).filter(|r| (r * 7 + round) % 5 == 0).collect();
+                let ranks: Vec<usize> = (0..len)
+                    .filter(|r| (r * 7 + round).is_multiple_of(5))
+                    .collect();
                 let want: Vec<usize> = ranks.iter().filter_map(|&r| b.kth(r)).collect();
                 for &p in &want {
                     b.remove(p);

@@ -10,7 +10,9 @@ use crate::scheduler::{AdvancedScheduler, RawExtra};
 use std::fmt;
 
 /// The plugin hooks filtering needs: per-config classification and the custom filter.
-/// `Sync`, since large inventories are filtered on several threads.
+/// `Sync`, since large inventories are filtered on several threads. Hooks must not read the
+/// config's `chunking`: one invocation filters once per distinct config without it
+/// ([`super::ChunkCache::filtered`]).
 pub trait NodeHooks: Sync {
     /// `(up, available)` under `cfg` (default: the NodeInfo's own classification).
     fn classify(&self, _cfg: &ScheduleConfig, node: &NodeInfo) -> (bool, bool) {

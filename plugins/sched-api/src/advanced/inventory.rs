@@ -36,21 +36,63 @@ pub fn name_hash(name: &str) -> u64 {
 /// Fewest nodes per thread when hashing names or comparing neighbours (~50 ns each).
 const HASH_MIN_PART: usize = 8_192;
 
-/// Whether every name is naturally before or equal to the next one.
-fn in_natural_order(nodes: &[NodeInfo]) -> bool {
-    par_chunks(nodes, HASH_MIN_PART, |base, part| {
+/// The columns of `nodes`, and whether every name is naturally before the next one (so the
+/// nodes are in natural order and no name repeats: names equal under `natural_cmp` are
+/// byte-identical). One pass per part on every core, since scheduler output is usually already
+/// in natural order.
+fn columns_if_strictly_ordered(nodes: &[NodeInfo]) -> (bool, Columns) {
+    let parts = par_chunks(nodes, HASH_MIN_PART, |base, part| {
         // Each part also checks its first node against the previous part's last.
         let seam = base
             .checked_sub(1)
             .and_then(|i| nodes.get(i))
             .zip(part.first())
-            .is_none_or(|(a, b)| natural_cmp(&a.name, &b.name).is_le());
-        seam && part
-            .windows(2)
-            .all(|w| natural_cmp(&w[0].name, &w[1].name).is_le())
-    })
-    .into_iter()
-    .all(|ok| ok)
+            .is_none_or(|(a, b)| natural_cmp(&a.name, &b.name).is_lt());
+        let ordered = seam
+            && part
+                .windows(2)
+                .all(|w| natural_cmp(&w[0].name, &w[1].name).is_lt());
+        (ordered, Columns::of(part))
+    });
+    let mut all = Columns::with_capacity(nodes.len());
+    let mut ordered = true;
+    for (ok, part) in parts {
+        ordered &= ok;
+        all.extend(part);
+    }
+    (ordered, all)
+}
+
+/// The per-position facts chunking reads.
+#[derive(Debug, Default)]
+struct Columns {
+    name_hashes: Vec<u64>,
+    mem_free: Vec<u64>,
+    cpus: Vec<Option<u32>>,
+}
+
+impl Columns {
+    fn with_capacity(n: usize) -> Self {
+        Columns {
+            name_hashes: Vec::with_capacity(n),
+            mem_free: Vec::with_capacity(n),
+            cpus: Vec::with_capacity(n),
+        }
+    }
+
+    fn of(nodes: &[NodeInfo]) -> Self {
+        Columns {
+            name_hashes: nodes.iter().map(|n| name_hash(&n.name)).collect(),
+            mem_free: nodes.iter().map(|n| n.mem_free.unwrap_or(0)).collect(),
+            cpus: nodes.iter().map(|n| n.cpus).collect(),
+        }
+    }
+
+    fn extend(&mut self, part: Columns) {
+        self.name_hashes.extend(part.name_hashes);
+        self.mem_free.extend(part.mem_free);
+        self.cpus.extend(part.cpus);
+    }
 }
 
 impl Inventory {
@@ -60,44 +102,28 @@ impl Inventory {
         if u32::try_from(nodes.len()).is_err() {
             return Err(format!("inventory of {} nodes is too large", nodes.len()));
         }
-        // Scheduler output is often already in natural order; checking is O(n), on every core
-        // for a large inventory. Otherwise a permutation of indices is sorted, so the large
-        // records are moved only once.
-        let nodes = if in_natural_order(&nodes) {
-            nodes
+        let (ordered, columns) = columns_if_strictly_ordered(&nodes);
+        let (nodes, columns) = if ordered {
+            (nodes, columns)
         } else {
+            // A permutation of indices is sorted, so the large records are moved only once.
             let mut order: Vec<usize> = (0..nodes.len()).collect();
             // Byte keys compare far faster than `natural_cmp`; keys are unique up to duplicate
             // names, which the stable sort keeps in input order (and which are rejected below).
             order.sort_by_cached_key(|&i| natural_key(&nodes[i].name));
             let mut slots: Vec<Option<NodeInfo>> = nodes.into_iter().map(Some).collect();
-            order.iter().filter_map(|&i| slots[i].take()).collect()
+            let nodes: Vec<NodeInfo> = order.iter().filter_map(|&i| slots[i].take()).collect();
+            if let Some(w) = nodes.windows(2).find(|w| w[0].name == w[1].name) {
+                return Err(format!("duplicate node name {} in inventory", w[0].name));
+            }
+            let columns = columns_if_strictly_ordered(&nodes).1;
+            (nodes, columns)
         };
-        if let Some(w) = nodes.windows(2).find(|w| w[0].name == w[1].name) {
-            return Err(format!("duplicate node name {} in inventory", w[0].name));
-        }
-        // One pass per part over the nodes for all three columns.
-        let parts = par_chunks(&nodes, HASH_MIN_PART, |_, part| {
-            let hashes: Vec<u64> = part.iter().map(|n| name_hash(&n.name)).collect();
-            let mem: Vec<u64> = part.iter().map(|n| n.mem_free.unwrap_or(0)).collect();
-            let cpus: Vec<Option<u32>> = part.iter().map(|n| n.cpus).collect();
-            (hashes, mem, cpus)
-        });
-        let (mut name_hashes, mut mem_free, mut cpus) = (
-            Vec::with_capacity(nodes.len()),
-            Vec::with_capacity(nodes.len()),
-            Vec::with_capacity(nodes.len()),
-        );
-        for (h, m, c) in parts {
-            name_hashes.extend(h);
-            mem_free.extend(m);
-            cpus.extend(c);
-        }
         Ok(Inventory {
             nodes,
-            name_hashes,
-            mem_free,
-            cpus,
+            name_hashes: columns.name_hashes,
+            mem_free: columns.mem_free,
+            cpus: columns.cpus,
         })
     }
 
@@ -198,9 +224,9 @@ mod tests {
             let mut names: Vec<String> = (0..n).map(|i| format!("cn{i}")).collect();
             let sorted = names.clone();
             names.swap(swap, swap + 1);
-            assert!(in_natural_order(&[]));
+            assert!(columns_if_strictly_ordered(&[]).0);
             let nodes: Vec<NodeInfo> = names.iter().map(NodeInfo::named).collect();
-            assert!(!in_natural_order(&nodes), "swap at {swap}");
+            assert!(!columns_if_strictly_ordered(&nodes).0, "swap at {swap}");
             let inv = Inventory::new(nodes).unwrap();
             assert_eq!(
                 inv.names(&[0, 1, (n - 1) as u32]),
@@ -208,6 +234,21 @@ mod tests {
             );
             assert!(inv.nodes().iter().map(|x| &x.name).eq(sorted.iter()));
             assert_eq!(inv.name_hash(swap as u32), name_hash(&sorted[swap]));
+        }
+    }
+
+    #[test]
+    fn duplicates_anywhere_are_found_across_parts() {
+        let n = 3 * HASH_MIN_PART;
+        for dup in [5, HASH_MIN_PART - 1, HASH_MIN_PART, n - 2] {
+            let mut names: Vec<String> = (0..n).map(|i| format!("cn{i}")).collect();
+            names[dup + 1] = names[dup].clone();
+            let nodes: Vec<NodeInfo> = names.iter().map(NodeInfo::named).collect();
+            assert!(!columns_if_strictly_ordered(&nodes).0, "dup at {dup}");
+            assert_eq!(
+                Inventory::new(nodes).unwrap_err(),
+                format!("duplicate node name cn{dup} in inventory")
+            );
         }
     }
 

@@ -29,7 +29,8 @@ pub struct AdvancedInput<'a> {
 /// Everything resolution produces for one test; keep `chunks` and `checks.chunk` for kickoff.
 #[derive(Debug, Clone)]
 pub struct AdvancedResolution {
-    pub filtered: Filtered,
+    /// Shared by every test of the invocation with the same plugin and config up to `chunking`.
+    pub filtered: Arc<Filtered>,
     /// `sched.node_list_id`.
     pub list_id: usize,
     pub chunks: Arc<ChunkSet>,
@@ -40,8 +41,9 @@ pub struct AdvancedResolution {
 
 /// Filter, chunk, check and compute the initial variables of one test.
 pub fn resolve_advanced(input: &AdvancedInput<'_>, cache: &mut ChunkCache) -> AdvancedResolution {
-    let filtered = filter_nodes(input.inv, input.cfg, input.hooks);
-    let list_id = cache.list_id(&filtered.kept);
+    let (filtered, list_id) = cache.filtered(input.plugin, input.cfg, || {
+        filter_nodes(input.inv, input.cfg, input.hooks)
+    });
     let chunks = cache.chunks(input.inv, &filtered.kept, input.cfg);
     let checks = config_checks(&CheckInput {
         plugin: input.plugin,

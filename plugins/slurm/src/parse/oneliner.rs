@@ -124,7 +124,11 @@ pub(crate) fn split_lines(text: &str, min_bytes: usize) -> Vec<&str> {
 /// scanner trims only ASCII, and only kept values need more), `None` for a placeholder
 /// ([`ABSENT`]; the length decides first).
 pub(crate) fn present(value: &str) -> Option<&str> {
-    let value = value.trim_end();
+    // Only a value ending in white space needs the (Unicode-aware, slower) trim.
+    let value = match value.chars().next_back() {
+        Some(c) if c.is_whitespace() => value.trim_end(),
+        _ => value,
+    };
     let absent = matches!(value.len(), 3 | 6) && ABSENT.contains(&value);
     (!absent).then_some(value)
 }

@@ -104,6 +104,35 @@ fn masks_avx2(block: &[u8; 64]) -> Masks {
     m
 }
 
+/// The masks of `block` with AVX-512BW: the whole block per instruction, each comparison
+/// giving its bit mask directly.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+#[inline]
+fn masks_avx512(block: &[u8; 64]) -> Masks {
+    use std::arch::x86_64::{
+        __m512i, _mm512_cmpeq_epi8_mask, _mm512_cmple_epu8_mask, _mm512_loadu_si512,
+        _mm512_or_si512, _mm512_set1_epi8, _mm512_sub_epi8,
+    };
+    // SAFETY: the load reads the 64 bytes of `block` and needs no alignment.
+    let x = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
+    let eq = |c: u8| _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(c as i8));
+    // lo ≤ v ≤ hi: v − lo (wrapping) is at most hi − lo, unsigned.
+    let range = |v: __m512i, lo: u8, hi: u8| {
+        let d = _mm512_sub_epi8(v, _mm512_set1_epi8(lo as i8));
+        _mm512_cmple_epu8_mask(d, _mm512_set1_epi8((hi - lo) as i8))
+    };
+    // As in `masks_avx2`: \t \n \x0c \r and space; bit 5 folds A-Z onto a-z.
+    let folded = _mm512_or_si512(x, _mm512_set1_epi8(0x20));
+    Masks {
+        space: eq(b' ') | (range(x, 0x09, 0x0d) & !eq(0x0b)),
+        equals: eq(b'='),
+        key: range(folded, b'a', b'z') | range(x, b'.', b':') | eq(b'_'),
+        upper: range(x, b'A', b'Z'),
+        newline: eq(b'\n'),
+    }
+}
+
 /// What [`scan_text`] reports, in text order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Event<'a> {
@@ -162,11 +191,24 @@ pub(crate) fn scan_text<'a>(text: &'a str, sink: impl FnMut(Event<'a>)) {
 /// values keep inner spaces and `=`.
 pub(crate) fn scan<'a>(text: &'a str, visit: &mut impl Visit<'a>) {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2.
-        return unsafe { scan_avx2(text, visit) };
+    {
+        if std::arch::is_x86_feature_detected!("avx512bw") {
+            // SAFETY: the CPU has AVX-512BW.
+            return unsafe { scan_avx512(text, visit) };
+        }
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2.
+            return unsafe { scan_avx2(text, visit) };
+        }
     }
     scan_with(text, visit, masks_scalar)
+}
+
+/// [`scan_with`] compiled for AVX-512BW, so that [`masks_avx512`] is inlined into its loop.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512bw")]
+fn scan_avx512<'a>(text: &'a str, visit: &mut impl Visit<'a>) {
+    scan_with(text, visit, |block| masks_avx512(block))
 }
 
 /// [`scan_with`] compiled for AVX2, so that [`masks_avx2`] is inlined into its loop.
@@ -310,9 +352,15 @@ mod tests {
         fn vector_masks_equal_the_byte_by_byte_masks(bytes in proptest::collection::vec(any::<u8>(), 64)) {
             let block: [u8; 64] = bytes.try_into().unwrap();
             #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU has AVX2.
-                prop_assert_eq!(unsafe { masks_avx2(&block) }, masks_scalar(&block));
+            {
+                if std::arch::is_x86_feature_detected!("avx2") {
+                    // SAFETY: the CPU has AVX2.
+                    prop_assert_eq!(unsafe { masks_avx2(&block) }, masks_scalar(&block));
+                }
+                if std::arch::is_x86_feature_detected!("avx512bw") {
+                    // SAFETY: the CPU has AVX-512BW.
+                    prop_assert_eq!(unsafe { masks_avx512(&block) }, masks_scalar(&block));
+                }
             }
         }
     }
