@@ -168,6 +168,18 @@ impl ChunkCache {
         cfg: &ScheduleConfig,
     ) -> Arc<ChunkSet> {
         let list_id = self.list_id(filtered);
+        self.chunks_of_list(inv, filtered, list_id, cfg)
+    }
+
+    /// [`ChunkCache::chunks`] of a list whose [`ChunkCache::list_id`] is known (finding it
+    /// hashes the whole list).
+    pub fn chunks_of_list(
+        &mut self,
+        inv: &Inventory,
+        filtered: &NodeIds,
+        list_id: usize,
+        cfg: &ScheduleConfig,
+    ) -> Arc<ChunkSet> {
         let k = chunk_size(cfg, filtered.len() as u64);
         let include: Vec<u32> = inv
             .ids_of(&cfg.include_nodes)

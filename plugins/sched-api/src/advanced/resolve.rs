@@ -44,7 +44,7 @@ pub fn resolve_advanced(input: &AdvancedInput<'_>, cache: &mut ChunkCache) -> Ad
     let (filtered, list_id) = cache.filtered(input.plugin, input.cfg, || {
         filter_nodes(input.inv, input.cfg, input.hooks)
     });
-    let chunks = cache.chunks(input.inv, &filtered.kept, input.cfg);
+    let chunks = cache.chunks_of_list(input.inv, &filtered.kept, list_id, input.cfg);
     let checks = config_checks(&CheckInput {
         plugin: input.plugin,
         inv: input.inv,
