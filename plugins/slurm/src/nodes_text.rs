@@ -3,9 +3,10 @@
 //! instead of `raw_nodes` then `transform` per record, with the same result.
 //!
 //! A 100 000-node inventory is ~70 MB of text read on every invocation. Here each node line is
-//! scanned once into borrowed [`NodeFields`] and turned into its NodeInfo at once, so no raw
-//! record is allocated, copied or freed; the reservation index is built once; and the text is
-//! split into one part per core at line boundaries.
+//! scanned once into borrowed [`NodeFields`] (only the kept values are sliced) and turned into its
+//! NodeInfo at once, so no raw record is allocated, copied or freed; the reservation index is
+//! built once; and the text is split at line boundaries into a few parts per core, which the
+//! cores take one by one.
 
 use crate::inventory::{inventory_extra, reservation_map};
 use crate::node_fields::{Field, NodeBuilder, NodeFields};
@@ -32,9 +33,12 @@ pub fn nodes_from_text(
 ) -> Result<(Vec<NodeInfo>, RawExtra), SchedError> {
     let extra = inventory_extra(reservations, partitions);
     let held = reservation_map(&extra.reservations);
-    let reservations_of = |name: &str| match held.is_empty() {
-        true => Vec::new(),
-        false => held.get(name).cloned().unwrap_or_default(),
+    let reservations_of = |name: &str| {
+        if held.is_empty() {
+            Vec::new()
+        } else {
+            held.get(name).cloned().unwrap_or_default()
+        }
     };
     let parts = split_lines(nodes, PARALLEL_MIN_BYTES);
     let parsed: Vec<(usize, PartNodes)> = par_each(&parts, |part| {

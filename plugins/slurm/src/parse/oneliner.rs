@@ -10,7 +10,7 @@
 //! Keys are found by [`scan_text`]; records keep every key ([`oneliner_records`], for
 //! reservations and partitions) or only the keys a caller keeps ([`oneliner_records_keeping`],
 //! for nodes), so that nothing is allocated for the ~30 node keys nobody reads. Large texts are
-//! parsed in parallel, one part per core, split at line boundaries.
+//! parsed in parallel, in a few parts per core split at line boundaries.
 
 use super::scan::{scan_text, Event};
 use loggia_sched::advanced::par_each;
