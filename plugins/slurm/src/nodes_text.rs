@@ -33,13 +33,7 @@ pub fn nodes_from_text(
 ) -> Result<(Vec<NodeInfo>, RawExtra), SchedError> {
     let extra = inventory_extra(reservations, partitions);
     let held = reservation_map(&extra.reservations);
-    let reservations_of = |name: &str| {
-        if held.is_empty() {
-            Vec::new()
-        } else {
-            held.get(name).cloned().unwrap_or_default()
-        }
-    };
+    let reservations_of = |name: &str| held.get(name).cloned().unwrap_or_default();
     let parts = split_lines(nodes, PARALLEL_MIN_BYTES);
     let parsed: Vec<(usize, PartNodes)> = par_each(&parts, |part| {
         let mut lines = NodeLines {
